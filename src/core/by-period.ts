@@ -1,0 +1,112 @@
+/**
+ * Period series: fold rows into consecutive calendar periods, with the empty periods between the
+ * first and last present listed too (their result is the accumulator's empty result).
+ *
+ * @module
+ */
+import type { Accumulator } from "./accumulator.js";
+import { InvalidInputError } from "./errors.js";
+import {
+  type CalendarOptions,
+  type Period,
+  checkPeriod,
+  checkTimeZone,
+  locatePeriod,
+  periodRange,
+  tryParseInstant,
+} from "./time.js";
+
+/** Options for {@link byPeriod}. */
+export interface ByPeriodOptions<T> extends CalendarOptions {
+  /** The instant of a row: a `Date`, epoch ms, or an ISO-8601 string with an offset. */
+  at: (row: T, index: number) => unknown;
+  /** Period granularity. */
+  period: Period;
+  /** Include periods from this instant even if empty (default: the first row's period). */
+  from?: Date | string | number;
+  /** Include periods up to this instant even if empty (default: the last row's period). */
+  to?: Date | string | number;
+}
+
+/** One period of a series. */
+export interface PeriodResult<Out> {
+  /** Inclusive start. */
+  start: Date;
+  /** Exclusive end. */
+  end: Date;
+  /** `2026-03`, `2026-W12`, `2026-Q1`, `2026`, `2026-03-14`. */
+  label: string;
+  result: Out;
+}
+
+/**
+ * Fold rows per calendar period in a time zone. Periods are half-open `[start, end)` local time;
+ * every period from the first to the last present (or `from`/`to`) is returned in order.
+ * Instants without an offset are rejected (`invalid_time`, naming the row) unless `timeZone` is
+ * given, in which case they are read as local time there.
+ *
+ * Rows are visited twice: once to parse instants (kept in a Float64Array), once to fold.
+ *
+ * @example
+ * byPeriod(rows, { at: (r) => r.submittedAt, period: "month", timeZone: "Europe/Berlin" },
+ *   mapInput(npsAccumulator(), (r) => r.nps)).map((p) => [p.label, p.result.score])
+ */
+export function byPeriod<T, S, Out>(
+  rows: ArrayLike<T> | Iterable<T>,
+  options: ByPeriodOptions<T>,
+  acc: Accumulator<T, S, Out>,
+): PeriodResult<Out>[] {
+  const states = byPeriodState(rows, options, acc);
+  return states.map((p) => ({ start: p.start, end: p.end, label: p.label, result: acc.result(p.state) }));
+}
+
+/** Like {@link byPeriod} but returns states, for merging. */
+export function byPeriodState<T, S, Out>(
+  rows: ArrayLike<T> | Iterable<T>,
+  options: ByPeriodOptions<T>,
+  acc: Accumulator<T, S, Out>,
+): { start: Date; end: Date; label: string; state: S }[] {
+  const fn = "byPeriod";
+  const period = checkPeriod(fn, options.period);
+  const timeZone = checkTimeZone(fn, options.timeZone ?? "UTC");
+  const cal: CalendarOptions = { timeZone, weekStartsOn: options.weekStartsOn ?? 1 };
+  const list: T[] = Array.isArray(rows) ? (rows as T[]) : Array.from(rows as Iterable<T>);
+  const n = list.length;
+  const times = new Float64Array(n);
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const raw = options.at(list[i] as T, i);
+    const r = tryParseInstant(raw, options.timeZone);
+    if ("error" in r) {
+      throw new InvalidInputError([{ index: i, path: ["at"], code: "invalid_time", message: `instant ${r.error}` }], {
+        context: fn,
+        code: "invalid_time",
+      });
+    }
+    times[i] = r.ms;
+    if (r.ms < min) min = r.ms;
+    if (r.ms > max) max = r.ms;
+  }
+  const bound = (v: Date | string | number | undefined, which: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const r = tryParseInstant(v, options.timeZone);
+    if ("error" in r) {
+      throw new InvalidInputError([{ index: null, path: [which], code: "invalid_time", message: `instant ${r.error}` }], { context: fn, code: "invalid_time" });
+    }
+    return r.ms;
+  };
+  const from = bound(options.from, "from");
+  const to = bound(options.to, "to");
+  if (from !== undefined) min = from;
+  if (to !== undefined) max = to;
+  if (!(min <= max)) return [];
+  const { starts, labels } = periodRange(min, max, period, cal);
+  const states: S[] = labels.map(() => acc.init());
+  for (let i = 0; i < n; i++) {
+    const k = locatePeriod(starts, times[i]!);
+    if (k < 0) continue; // outside an explicit from/to window
+    states[k] = acc.add(states[k]!, list[i] as T, i);
+  }
+  return labels.map((label, k) => ({ start: new Date(starts[k]!), end: new Date(starts[k + 1]!), label, state: states[k]! }));
+}

@@ -1,0 +1,57 @@
+/**
+ * The boundary between unknown input and typed records: run a zod schema over an array of
+ * records and turn every zod issue into an {@link InputIssue} naming the record index and path.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import { type InputIssue, InvalidInputError, formatValue } from "../core/errors.js";
+
+/** Result of a `safeParseX` function: the typed records, or the error listing every issue. */
+export type SafeParseResult<T> = { success: true; data: T[] } | { success: false; error: InvalidInputError };
+
+/** Convert one zod issue (inside record `index`) to an {@link InputIssue}. */
+export function zodIssueToInputIssue(issue: z.core.$ZodIssue, index: number | null): InputIssue {
+  return {
+    index,
+    path: issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
+    code: issue.code,
+    message: issue.message,
+  };
+}
+
+/**
+ * Validate `input` as an array of records with `schema`, collecting every issue of every record.
+ * Returns the parsed records (new objects; the input is not mutated) or an `InvalidInputError`.
+ */
+export function safeParseRecords<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+): SafeParseResult<z.output<S>> {
+  if (!Array.isArray(input)) {
+    return {
+      success: false,
+      error: new InvalidInputError(
+        [{ index: null, path: [], code: "invalid_type", message: `expected an array of ${what}, found ${formatValue(input)}` }],
+        { context: `parse ${what}` },
+      ),
+    };
+  }
+  const out: z.output<S>[] = new Array(input.length);
+  const issues: InputIssue[] = [];
+  for (let i = 0; i < input.length; i++) {
+    const r = schema.safeParse(input[i]);
+    if (r.success) out[i] = r.data;
+    else for (const issue of r.error.issues) issues.push(zodIssueToInputIssue(issue, i));
+  }
+  if (issues.length > 0) return { success: false, error: new InvalidInputError(issues, { context: `parse ${what}`, code: "invalid_record" }) };
+  return { success: true, data: out };
+}
+
+/** Like {@link safeParseRecords} but throws the `InvalidInputError`. */
+export function parseRecords<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S>[] {
+  const r = safeParseRecords(schema, input, what);
+  if (!r.success) throw r.error;
+  return r.data;
+}
