@@ -12,3 +12,4 @@ export * from "./clv/index.js";
 export * from "./retention/index.js";
 export * from "./acquisition/index.js";
 export * from "./service/index.js";
+export * from "./scorecard/index.js";
