@@ -6,6 +6,7 @@
  */
 export * from "./errors.js";
 export * from "./accumulator.js";
+export * from "./async.js";
 export * from "./by-period.js";
 export * from "./time.js";
 export * from "./sum.js";
