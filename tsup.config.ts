@@ -1,6 +1,6 @@
 import { defineConfig } from "tsup";
 
-const domains = ["core", "schemas", "survey", "drivers", "clv", "retention", "acquisition", "service", "scorecard"];
+const domains = ["core", "schemas", "survey", "drivers", "clv", "retention", "acquisition", "service", "scorecard", "charts"];
 
 export default defineConfig([
   {

@@ -13,3 +13,4 @@ export * from "./retention/index.js";
 export * from "./acquisition/index.js";
 export * from "./service/index.js";
 export * from "./scorecard/index.js";
+export * from "./charts/index.js";
