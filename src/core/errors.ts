@@ -26,6 +26,7 @@
  * - `too_many_variables`: an exact method would enumerate too many subsets.
  * - `invalid_time`: an instant without an offset and no time zone, an unknown time zone, or an unparsable date.
  * - `invalid_currency`: money in different currencies mixed without a conversion.
+ * - `internal_error`: a broken internal invariant — a bug in cxmetrics, not in the input; please report it.
  */
 export type ErrorCode =
   | "invalid_record"
@@ -43,7 +44,8 @@ export type ErrorCode =
   | "did_not_converge"
   | "too_many_variables"
   | "invalid_time"
-  | "invalid_currency";
+  | "invalid_currency"
+  | "internal_error";
 
 /** Base class of every error cxmetrics throws on purpose. `code` is stable; `message` is for people. */
 export class CxMetricsError extends Error {
@@ -121,6 +123,7 @@ const KNOWN_CODES = new Set<string>([
   "too_many_variables",
   "invalid_time",
   "invalid_currency",
+  "internal_error",
 ]);
 
 function asErrorCode(code: string): ErrorCode {

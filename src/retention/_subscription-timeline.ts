@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { InvalidInputError, formatValue } from "../core/errors.js";
+import { CxMetricsError, InvalidInputError, formatValue } from "../core/errors.js";
 import { Decimal, type MoneyInput } from "../core/money.js";
 import {
   type CalendarOptions,
@@ -495,9 +495,7 @@ const HIGH = Decimal.clone({ precision: 40 });
 
 /** A broken internal invariant: a bug in cxmetrics, not in the input. */
 export function internalError(fn: string, message: string): never {
-  const e = new Error(`${fn}: internal error (please report): ${message}`);
-  e.name = "CxMetricsInternalError";
-  throw e;
+  throw new CxMetricsError("internal_error", `${fn}: internal error (please report): ${message}`);
 }
 
 /** Key of a customer for `by`: a field name of the first row or a function of it. */

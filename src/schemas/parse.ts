@@ -12,10 +12,13 @@ export type SafeParseResult<T> = { success: true; data: T[] } | { success: false
 
 /** Convert one zod issue (inside record `index`) to an {@link InputIssue}. */
 export function zodIssueToInputIssue(issue: z.core.$ZodIssue, index: number | null): InputIssue {
+  // Custom issues raised by our refinements carry the cxmetrics code in params.code.
+  const params = (issue as { params?: { code?: unknown } }).params;
+  const code = issue.code === "custom" && typeof params?.code === "string" ? params.code : issue.code;
   return {
     index,
     path: issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
-    code: issue.code,
+    code,
     message: issue.message,
   };
 }
