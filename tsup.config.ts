@@ -1,6 +1,6 @@
 import { defineConfig } from "tsup";
 
-const domains = ["core", "schemas", "survey", "drivers", "clv", "retention", "acquisition", "service", "scorecard", "charts"];
+const domains = ["core", "schemas", "survey", "drivers", "clv", "retention", "acquisition", "service", "scorecard", "charts", "sql", "parallel"];
 
 export default defineConfig([
   {
