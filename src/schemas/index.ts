@@ -11,3 +11,4 @@ export * from "./order.js";
 export * from "./activity.js";
 export * from "./transaction.js";
 export * from "./ticket.js";
+export * from "./scorecard.js";
