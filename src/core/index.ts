@@ -15,6 +15,25 @@ export * from "./random.js";
 export * from "./values.js";
 export * from "./money.js";
 export * from "./interval.js";
-export * from "./special.js";
+export {
+  type BetaQuantilePair,
+  type BetaTails,
+  type GammaTails,
+  digamma,
+  erf,
+  erfc,
+  hypergeometric2F1,
+  incompleteBetaTails,
+  incompleteGammaTails,
+  inverseBetaTails,
+  inverseRegularizedGammaP,
+  inverseRegularizedIncompleteBeta,
+  log1pmx,
+  logBeta,
+  logGamma,
+  regularizedGammaP,
+  regularizedGammaQ,
+  regularizedIncompleteBeta,
+} from "./special.js";
 export * from "./distributions.js";
 export * from "./proportion.js";
