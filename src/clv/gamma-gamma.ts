@@ -10,8 +10,7 @@
  * @module
  */
 import { InsufficientDataError, InvalidInputError, formatValue } from "../core/errors.js";
-// ln Γ and ψ: local stand-ins until src/core/special.ts (logGamma, digamma) lands — see gamma-functions.ts
-import { psi as digamma, lnGamma as logGamma } from "./gamma-functions.js";
+import { digamma, logGamma } from "../core/special.js";
 import type { Warning } from "../core/values.js";
 import { type FitOptions, fitLogParameters } from "./mle.js";
 import { type RfmInput, collapseRows, readRfm, requireCustomers } from "./rfm-data.js";
