@@ -17,7 +17,7 @@ import {
 } from "./key-drivers.js";
 
 /** The Vega-Lite v5 schema URL the quadrant chart declares. */
-export const IPA_VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+export const IPA_VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 /** Quadrant labels (Martilla & James 1977). */
 export type IpaQuadrant = "keep up" | "concentrate here" | "low priority" | "possible overkill";

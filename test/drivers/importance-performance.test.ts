@@ -34,7 +34,7 @@ describe("importancePerformance", () => {
     expect(Math.abs(ipa.cut.importance - kd.drivers.reduce((s, d) => s + d.lmg!, 0) / 3)).toBeLessThan(1e-12);
     expect(Math.abs(ipa.cut.performance - means.reduce((s, v) => s + v, 0) / 3)).toBeLessThan(1e-12);
     for (const d of ipa.drivers) expect(d.quadrant).toBe(ipaQuadrant(d.importance, d.performance, ipa.cut));
-    expect(ipa.spec.$schema).toBe("https://vega.github.io/schema/vega-lite/v5.json");
+    expect(ipa.spec.$schema).toBe("https://vega.github.io/schema/vega-lite/v6.json");
     expect(JSON.parse(JSON.stringify(ipa.spec))).toEqual(ipa.spec);
     const layer = (ipa.spec as unknown as { layer: { mark: { type: string } }[] }).layer;
     expect(layer.map((l) => l.mark.type)).toEqual(["rule", "rule", "point", "text"]);
