@@ -36,7 +36,14 @@ export function safeParseRecords<S extends z.ZodType>(
     return {
       success: false,
       error: new InvalidInputError(
-        [{ index: null, path: [], code: "invalid_type", message: `expected an array of ${what}, found ${formatValue(input)}` }],
+        [
+          {
+            index: null,
+            path: [],
+            code: "invalid_type",
+            message: `expected an array of ${what}, found ${formatValue(input)}`,
+          },
+        ],
         { context: `parse ${what}` },
       ),
     };
@@ -48,7 +55,8 @@ export function safeParseRecords<S extends z.ZodType>(
     if (r.success) out[i] = r.data;
     else for (const issue of r.error.issues) issues.push(zodIssueToInputIssue(issue, i));
   }
-  if (issues.length > 0) return { success: false, error: new InvalidInputError(issues, { context: `parse ${what}`, code: "invalid_record" }) };
+  if (issues.length > 0)
+    return { success: false, error: new InvalidInputError(issues, { context: `parse ${what}` }) };
   return { success: true, data: out };
 }
 

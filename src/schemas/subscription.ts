@@ -12,10 +12,10 @@
  * @module
  */
 import { z } from "zod";
-import { type InputIssue, InvalidInputError, formatValue } from "../core/errors.js";
+import { InvalidInputError, formatValue } from "../core/errors.js";
 import { Decimal } from "../core/money.js";
 import { tryParseInstant } from "../core/time.js";
-import type { SafeParseResult } from "./parse.js";
+import { type SafeParseResult, safeParseRecords } from "./parse.js";
 
 /** Billing intervals a subscription can have. */
 export const BILLING_INTERVALS = ["day", "week", "month", "quarter", "year"] as const;
@@ -202,51 +202,11 @@ export interface ParseSubscriptionsOptions {
   mixedCurrencies?: "error" | "allow";
 }
 
-/** Convert a zod issue to an input issue, keeping the specific code carried by custom issues. */
-export function recordIssue(issue: z.core.$ZodIssue, index: number): InputIssue {
-  const params = (issue as { params?: { code?: unknown } }).params;
-  const code = issue.code === "custom" && typeof params?.code === "string" ? params.code : issue.code;
-  return {
-    index,
-    path: issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
-    code,
-    message: issue.message,
-  };
-}
-
-/** Validate records with a schema, collecting every issue (custom issues keep their cxmetrics code). */
-export function safeParseWith<S extends z.ZodType>(
-  schema: S,
-  input: unknown,
-  what: string,
-): SafeParseResult<z.output<S>> {
-  if (!Array.isArray(input)) {
-    return {
-      success: false,
-      error: new InvalidInputError(
-        [
-          {
-            index: null,
-            path: [],
-            code: "invalid_type",
-            message: `expected an array of ${what}, found ${formatValue(input)}`,
-          },
-        ],
-        { context: `parse ${what}` },
-      ),
-    };
-  }
-  const out: z.output<S>[] = new Array(input.length);
-  const issues: InputIssue[] = [];
-  for (let i = 0; i < input.length; i++) {
-    const r = schema.safeParse(input[i]);
-    if (r.success) out[i] = r.data;
-    else for (const issue of r.error.issues) issues.push(recordIssue(issue, i));
-  }
-  if (issues.length > 0)
-    return { success: false, error: new InvalidInputError(issues, { context: `parse ${what}` }) };
-  return { success: true, data: out };
-}
+/**
+ * Validate records with a schema, collecting every issue (custom issues keep their cxmetrics code).
+ * Kept under this name for the schema modules that import it; it is {@link safeParseRecords}.
+ */
+export const safeParseWith = safeParseRecords;
 
 /**
  * Validate an array of subscription records; returns `{ success, data }` or
