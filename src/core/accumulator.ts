@@ -151,3 +151,37 @@ export function compositeKey(...parts: (string | number | boolean | null)[]): st
 export function isArrayLike<T>(x: Iterable<T> | ArrayLike<T>): x is ArrayLike<T> {
   return typeof x === "object" && x !== null && typeof (x as ArrayLike<T>).length === "number";
 }
+
+/**
+ * Run several accumulators over the same input in one pass (Algebird's product aggregator):
+ * `combine({ nps: mapInput(npsAccumulator(), (r) => r.nps), csat: … })` folds rows into
+ * `{ nps: NpsResult, csat: CsatResult }`. The state is an object of the parts' states.
+ *
+ * @example
+ * fold(rows, combine({ n: countAccumulator, nps: mapInput(npsAccumulator(), (r) => r.nps) }))
+ */
+export function combine<In, A extends Record<string, Accumulator<In, unknown, unknown>>>(
+  parts: A,
+): Accumulator<In, { [K in keyof A]: AccumulatorState<A[K]> }, { [K in keyof A]: AccumulatorOutput<A[K]> }> {
+  const keys = Object.keys(parts) as (keyof A & string)[];
+  type S = { [K in keyof A]: AccumulatorState<A[K]> };
+  type O = { [K in keyof A]: AccumulatorOutput<A[K]> };
+  const each = <R>(f: (k: keyof A & string, acc: Accumulator<In, unknown, unknown>) => R) => {
+    const out: Record<string, R> = {};
+    for (const k of keys) out[k] = f(k, parts[k]!);
+    return out;
+  };
+  return {
+    init: () => each((_, acc) => acc.init()) as S,
+    add: (s, x, i) => {
+      for (const k of keys) (s as Record<string, unknown>)[k] = parts[k]!.add((s as Record<string, unknown>)[k], x, i);
+      return s;
+    },
+    merge: (a, b) => {
+      for (const k of keys)
+        (a as Record<string, unknown>)[k] = parts[k]!.merge((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);
+      return a;
+    },
+    result: (s) => each((k, acc) => acc.result((s as Record<string, unknown>)[k])) as O,
+  };
+}

@@ -55,3 +55,16 @@ describe("fold / groupBy", () => {
     );
   });
 });
+
+describe("combine", () => {
+  it("runs several accumulators in one pass and merges part-wise", async () => {
+    const { combine } = await import("../../src/core/accumulator.js");
+    const acc = combine({ sum: sumAcc, moments: momentsAccumulator() });
+    const xs = [1, 2, 3, 4, 5];
+    const whole = fold(xs, acc);
+    expect(whole.sum).toEqual({ n: 5, s: 15 });
+    expect(whole.moments.mean).toBe(3);
+    const merged = acc.result(acc.merge(foldState(xs.slice(0, 2), acc), foldState(xs.slice(2), acc)));
+    expect(merged).toEqual(whole);
+  });
+});
