@@ -29,9 +29,12 @@ export interface Accumulator<In, State, Out> {
 }
 
 /** Input, state and output types of an accumulator. */
-export type AccumulatorInput<A> = A extends Accumulator<infer I, unknown, unknown> ? I : never;
-export type AccumulatorState<A> = A extends Accumulator<unknown, infer S, unknown> ? S : never;
-export type AccumulatorOutput<A> = A extends Accumulator<unknown, unknown, infer O> ? O : never;
+// biome-ignore lint/suspicious/noExplicitAny: inference over any accumulator
+export type AccumulatorInput<A> = A extends Accumulator<infer I, any, any> ? I : never;
+// biome-ignore lint/suspicious/noExplicitAny: inference over any accumulator
+export type AccumulatorState<A> = A extends Accumulator<any, infer S, any> ? S : never;
+// biome-ignore lint/suspicious/noExplicitAny: inference over any accumulator
+export type AccumulatorOutput<A> = A extends Accumulator<any, any, infer O> ? O : never;
 
 /**
  * Fold values (an array, typed array, or any iterable) into an accumulator's state and return its result.
@@ -152,6 +155,9 @@ export function isArrayLike<T>(x: Iterable<T> | ArrayLike<T>): x is ArrayLike<T>
   return typeof x === "object" && x !== null && typeof (x as ArrayLike<T>).length === "number";
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: states and outputs of the parts are inferred per key
+type AnyAccumulator<In> = Accumulator<In, any, any>;
+
 /**
  * Run several accumulators over the same input in one pass (Algebird's product aggregator):
  * `combine({ nps: mapInput(npsAccumulator(), (r) => r.nps), csat: … })` folds rows into
@@ -160,8 +166,8 @@ export function isArrayLike<T>(x: Iterable<T> | ArrayLike<T>): x is ArrayLike<T>
  * @example
  * fold(rows, combine({ n: countAccumulator, nps: mapInput(npsAccumulator(), (r) => r.nps) }))
  */
-export function combine<In, A extends Record<string, Accumulator<In, unknown, unknown>>>(
-  parts: A,
+export function combine<In, A extends Record<string, AnyAccumulator<In>>>(
+  parts: A & Record<string, AnyAccumulator<In>>,
 ): Accumulator<In, { [K in keyof A]: AccumulatorState<A[K]> }, { [K in keyof A]: AccumulatorOutput<A[K]> }> {
   const keys = Object.keys(parts) as (keyof A & string)[];
   type S = { [K in keyof A]: AccumulatorState<A[K]> };
@@ -174,12 +180,16 @@ export function combine<In, A extends Record<string, Accumulator<In, unknown, un
   return {
     init: () => each((_, acc) => acc.init()) as S,
     add: (s, x, i) => {
-      for (const k of keys) (s as Record<string, unknown>)[k] = parts[k]!.add((s as Record<string, unknown>)[k], x, i);
+      for (const k of keys)
+        (s as Record<string, unknown>)[k] = parts[k]!.add((s as Record<string, unknown>)[k], x, i);
       return s;
     },
     merge: (a, b) => {
       for (const k of keys)
-        (a as Record<string, unknown>)[k] = parts[k]!.merge((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);
+        (a as Record<string, unknown>)[k] = parts[k]!.merge(
+          (a as Record<string, unknown>)[k],
+          (b as Record<string, unknown>)[k],
+        );
       return a;
     },
     result: (s) => each((k, acc) => acc.result((s as Record<string, unknown>)[k])) as O,
