@@ -6,7 +6,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { InvalidInputError } from "../core/errors.js";
+import type { InvalidInputError } from "../core/errors.js";
 
 /** An error the CLI reports in one line and exits with code 2 (bad input) or 1. */
 export class CliError extends Error {
@@ -40,15 +40,28 @@ export function loadTable(file: string): LoadedTable {
   if (ext === ".json" || ext === ".ndjson" || ext === ".jsonl") {
     let records: unknown;
     try {
-      records = ext === ".json" ? JSON.parse(text) : text.split(/\r?\n/).filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
+      records =
+        ext === ".json"
+          ? JSON.parse(text)
+          : text
+              .split(/\r?\n/)
+              .filter((l) => l.trim() !== "")
+              .map((l) => JSON.parse(l));
     } catch (e) {
       throw new CliError(`${file}: not valid JSON (${(e as Error).message})`);
     }
     if (!Array.isArray(records)) throw new CliError(`${file}: expected a JSON array of records`);
     const columns = [...new Set(records.flatMap((r) => (r && typeof r === "object" ? Object.keys(r) : [])))];
-    return { file, format: "json", columns, records: records as Record<string, unknown>[], where: (i) => `record ${i + 1}` };
+    return {
+      file,
+      format: "json",
+      columns,
+      records: records as Record<string, unknown>[],
+      where: (i) => `record ${i + 1}`,
+    };
   }
-  if (ext !== ".csv") throw new CliError(`${file}: unsupported file type "${ext}"; expected .csv, .json or .ndjson`);
+  if (ext !== ".csv")
+    throw new CliError(`${file}: unsupported file type "${ext}"; expected .csv, .json or .ndjson`);
   let rows: string[][];
   try {
     rows = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false });
@@ -63,7 +76,11 @@ export function loadTable(file: string): LoadedTable {
 }
 
 /** Turn a library `InvalidInputError` about this table's records into one clear CLI message. */
-export function describeInputError(table: LoadedTable, error: InvalidInputError, columnOf?: (path: (string | number)[]) => string): CliError {
+export function describeInputError(
+  table: LoadedTable,
+  error: InvalidInputError,
+  columnOf?: (path: (string | number)[]) => string,
+): CliError {
   const first = error.issues[0];
   if (!first) return new CliError(`${table.file}: ${error.message}`);
   const column = columnOf ? columnOf(first.path) : first.path.join(".");

@@ -16,8 +16,19 @@ export function interval(ci: { lower: number; upper: number } | null | undefined
 export function renderTable(header: string[], rows: Cell[][]): string {
   const text = rows.map((r) => r.map((c) => (c === null || c === undefined ? "—" : String(c))));
   const widths = header.map((h, k) => Math.max(h.length, ...text.map((r) => (r[k] ?? "").length)));
-  const numeric = header.map((_, k) => rows.every((r) => r[k] === null || r[k] === undefined || typeof r[k] === "number" || /^[-+\d.[\]—,% ]+$/.test(String(r[k]))));
+  const numeric = header.map((_, k) =>
+    rows.every(
+      (r) =>
+        r[k] === null ||
+        r[k] === undefined ||
+        typeof r[k] === "number" ||
+        /^[-+\d.[\]—,% ]+$/.test(String(r[k])),
+    ),
+  );
   const fmt = (cells: string[]) =>
-    cells.map((c, k) => (numeric[k] && k > 0 ? c.padStart(widths[k]!) : c.padEnd(widths[k]!))).join("  ").trimEnd();
+    cells
+      .map((c, k) => (numeric[k] && k > 0 ? c.padStart(widths[k]!) : c.padEnd(widths[k]!)))
+      .join("  ")
+      .trimEnd();
   return [fmt(header), widths.map((w) => "─".repeat(w)).join("  "), ...text.map(fmt)].join("\n");
 }
