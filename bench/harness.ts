@@ -38,7 +38,12 @@ const median = (xs: number[]) => {
 export async function compare(
   caseName: string,
   contenders: Contender[],
-  options: { rounds?: number; warmup?: number; baseline?: string; check?: (first: unknown, other: unknown, name: string) => void } = {},
+  options: {
+    rounds?: number;
+    warmup?: number;
+    baseline?: string;
+    check?: (first: unknown, other: unknown, name: string) => void;
+  } = {},
 ): Promise<CaseResult> {
   const rounds = options.rounds ?? 7;
   const warmup = options.warmup ?? 2;
@@ -56,7 +61,8 @@ export async function compare(
     }
   }
   const first = active[0];
-  if (first && options.check) for (const c of active.slice(1)) options.check(answers.get(first.name), answers.get(c.name), c.name);
+  if (first && options.check)
+    for (const c of active.slice(1)) options.check(answers.get(first.name), answers.get(c.name), c.name);
   const baseName = options.baseline ?? active[active.length - 1]?.name ?? "";
   const base = times.get(baseName);
   const baseMed = base ? median(base) : null;
@@ -91,7 +97,9 @@ export function writeResults(suite: string, cases: CaseResult[], notes: string[]
   for (const c of cases) {
     lines.push(`### ${c.case}`, "", `| contender | median | ratio to ${c.baseline} |`, "|---|---:|---:|");
     for (const r of c.rows) {
-      lines.push(`| ${r.name} | ${r.medianMs === null ? r.note : `${r.medianMs.toFixed(2)} ms`} | ${r.ratio === null ? "—" : `${r.ratio.toFixed(3)}×`} |`);
+      lines.push(
+        `| ${r.name} | ${r.medianMs === null ? r.note : `${r.medianMs.toFixed(2)} ms`} | ${r.ratio === null ? "—" : `${r.ratio.toFixed(3)}×`} |`,
+      );
     }
     lines.push("");
   }

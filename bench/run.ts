@@ -19,7 +19,9 @@ const suites = readdirSync(here)
 
 for (const suite of suites) {
   console.log(`\n##### ${suite}`);
-  execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", join(here, `${suite}.bench.ts`)], { stdio: "inherit" });
+  execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", join(here, `${suite}.bench.ts`)], {
+    stdio: "inherit",
+  });
 }
 
 const resultsDir = join(here, "results");

@@ -65,18 +65,55 @@ for (let i = 1; i <= 2400; i++) {
     speed: clamp(Math.round(3.2 + 1.0 * normal()), 1, 5),
   };
   const latent =
-    0.9 * (drivers.quality - 3) + 0.7 * (drivers.support - 3) + 0.4 * (drivers.value - 3) + 0.5 * (drivers.ease - 3) +
-    0.3 * (drivers.speed - 3) + segmentLift[seg] + 0.8 * normal();
+    0.9 * (drivers.quality - 3) +
+    0.7 * (drivers.support - 3) +
+    0.4 * (drivers.value - 3) +
+    0.5 * (drivers.ease - 3) +
+    0.3 * (drivers.speed - 3) +
+    segmentLift[seg] +
+    0.8 * normal();
   const npsScore = clamp(Math.round(7.4 + 1.1 * latent), 0, 10);
   const csat = rnd() < 0.05 ? "" : clamp(Math.round(3.7 + 0.6 * latent), 1, 5);
-  const ces = rnd() < 0.05 ? "" : clamp(Math.round(4.8 + 0.5 * (drivers.ease - 3) + 0.4 * latent + 0.6 * normal()), 1, 7);
-  responses.push({ t, row: [`S${pad(i, 5)}`, iso(t, pick(offsets)), seg, pick(channels), npsScore, csat, ces, drivers.quality, drivers.support, drivers.value, drivers.ease, drivers.speed] });
+  const ces =
+    rnd() < 0.05
+      ? ""
+      : clamp(Math.round(4.8 + 0.5 * (drivers.ease - 3) + 0.4 * latent + 0.6 * normal()), 1, 7);
+  responses.push({
+    t,
+    row: [
+      `S${pad(i, 5)}`,
+      iso(t, pick(offsets)),
+      seg,
+      pick(channels),
+      npsScore,
+      csat,
+      ces,
+      drivers.quality,
+      drivers.support,
+      drivers.value,
+      drivers.ease,
+      drivers.speed,
+    ],
+  });
 }
 responses.sort((a, b) => a.t - b.t);
 writeFileSync(
   join(out, "responses.csv"),
   csv(
-    ["response_id", "submitted_at", "segment", "channel", "nps", "csat", "ces", "driver_quality", "driver_support", "driver_value", "driver_ease", "driver_speed"],
+    [
+      "response_id",
+      "submitted_at",
+      "segment",
+      "channel",
+      "nps",
+      "csat",
+      "ces",
+      "driver_quality",
+      "driver_support",
+      "driver_value",
+      "driver_ease",
+      "driver_speed",
+    ],
     responses.map((r) => r.row),
   ),
 );
@@ -98,7 +135,8 @@ for (let c = 1; c <= 700; c++) {
   const seg = pick(segments, [1, 3, 6]);
   const chan = pick(acqChannels, [4, 3, 1, 2]);
   let t = Date.parse("2025-01-01T00:00:00Z") + Math.floor(rnd() * 540 * DAY);
-  let planIdx = seg === "enterprise" ? pick([2, 4]) : seg === "mid_market" ? pick([1, 3, 2]) : pick([0, 1, 0]);
+  let planIdx =
+    seg === "enterprise" ? pick([2, 4]) : seg === "mid_market" ? pick([1, 3, 2]) : pick([0, 1, 0]);
   let first = true;
   while (t < asOf) {
     const [plan, interval, price] = plans[planIdx];
@@ -111,7 +149,20 @@ for (let c = 1; c <= 700; c++) {
     const ended = changes ? t + Math.floor((stop - t) * (0.3 + 0.5 * rnd())) : stop;
     const endStr = ended < asOf ? iso(ended) : "";
     subId++;
-    subs.push([`sub_${pad(subId, 6)}`, `cus_${pad(c, 5)}`, seg, plan, interval, price.toFixed(2), "USD", iso(t), endStr, trial ? iso(trial) : "", chan, first ? cac[chan].toFixed(2) : "0.00"]);
+    subs.push([
+      `sub_${pad(subId, 6)}`,
+      `cus_${pad(c, 5)}`,
+      seg,
+      plan,
+      interval,
+      price.toFixed(2),
+      "USD",
+      iso(t),
+      endStr,
+      trial ? iso(trial) : "",
+      chan,
+      first ? cac[chan].toFixed(2) : "0.00",
+    ]);
     first = false;
     if (ended >= asOf) break;
     if (changes) {
@@ -125,7 +176,23 @@ for (let c = 1; c <= 700; c++) {
 }
 writeFileSync(
   join(out, "subscriptions.csv"),
-  csv(["subscription_id", "customer_id", "segment", "plan", "billing_interval", "amount", "currency", "started_at", "ended_at", "trial_end", "acquisition_channel", "acquisition_cost"], subs),
+  csv(
+    [
+      "subscription_id",
+      "customer_id",
+      "segment",
+      "plan",
+      "billing_interval",
+      "amount",
+      "currency",
+      "started_at",
+      "ended_at",
+      "trial_end",
+      "acquisition_channel",
+      "acquisition_cost",
+    ],
+    subs,
+  ),
 );
 
 // --- orders: repeat purchases of a companion web shop, 2025-07 .. 2026-06 ---
@@ -138,13 +205,22 @@ for (let c = 1; c <= 1500; c++) {
   while (t < asOf) {
     orderId++;
     const amount = Math.max(5, basket * (0.6 + 0.8 * rnd()));
-    orders.push({ t, row: [`o_${pad(orderId, 6)}`, `c_${pad(c, 5)}`, iso(t, pick([0, -300, 60])), amount.toFixed(2)] });
+    orders.push({
+      t,
+      row: [`o_${pad(orderId, 6)}`, `c_${pad(c, 5)}`, iso(t, pick([0, -300, 60])), amount.toFixed(2)],
+    });
     t += Math.floor((-Math.log(1 - rnd()) / rate) * DAY);
     if (rnd() < 0.12) break;
   }
 }
 orders.sort((a, b) => a.t - b.t);
-writeFileSync(join(out, "orders.csv"), csv(["order_id", "customer_id", "ordered_at", "amount"], orders.map((o) => o.row)));
+writeFileSync(
+  join(out, "orders.csv"),
+  csv(
+    ["order_id", "customer_id", "ordered_at", "amount"],
+    orders.map((o) => o.row),
+  ),
+);
 
 // --- support tickets: 2026-01 .. 2026-06 ---
 const tickets = [];
@@ -165,15 +241,44 @@ for (let k = 0; k < 1400; k++) {
     const unanswered = rnd() < 0.02 && t > end - 20 * DAY;
     const fr = unanswered ? null : t + Math.floor(speed * (0.2 + 2 * rnd()) * 3600000);
     const res = fr === null || rnd() < 0.03 ? null : fr + Math.floor((0.5 + 30 * rnd() * rnd()) * 3600000);
-    const reopened = res !== null && j < contacts - 1 && rnd() < 0.5 ? res + Math.floor((0.2 + 4 * rnd()) * DAY) : null;
-    tickets.push({ t, row: [`T${pad(ticketId, 6)}`, customer, `ISS-${pad(issueId, 5)}`, ch, iso(t), fr === null ? "" : iso(fr), res === null ? "" : iso(res), reopened === null ? "" : iso(reopened), prio] });
+    const reopened =
+      res !== null && j < contacts - 1 && rnd() < 0.5 ? res + Math.floor((0.2 + 4 * rnd()) * DAY) : null;
+    tickets.push({
+      t,
+      row: [
+        `T${pad(ticketId, 6)}`,
+        customer,
+        `ISS-${pad(issueId, 5)}`,
+        ch,
+        iso(t),
+        fr === null ? "" : iso(fr),
+        res === null ? "" : iso(res),
+        reopened === null ? "" : iso(reopened),
+        prio,
+      ],
+    });
     t = (reopened ?? res ?? t) + Math.floor((0.1 + 2 * rnd()) * DAY);
   }
 }
 tickets.sort((a, b) => a.t - b.t);
 writeFileSync(
   join(out, "tickets.csv"),
-  csv(["ticket_id", "customer_id", "issue_id", "channel", "created_at", "first_response_at", "resolved_at", "reopened_at", "priority"], tickets.map((x) => x.row)),
+  csv(
+    [
+      "ticket_id",
+      "customer_id",
+      "issue_id",
+      "channel",
+      "created_at",
+      "first_response_at",
+      "resolved_at",
+      "reopened_at",
+      "priority",
+    ],
+    tickets.map((x) => x.row),
+  ),
 );
 
-console.log(`wrote ${responses.length} responses, ${subs.length} subscriptions, ${orders.length} orders, ${tickets.length} tickets to examples/data`);
+console.log(
+  `wrote ${responses.length} responses, ${subs.length} subscriptions, ${orders.length} orders, ${tickets.length} tickets to examples/data`,
+);

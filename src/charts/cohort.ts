@@ -12,7 +12,9 @@ export function cohortHeatmapChart(
   options?: ChartOptions,
 ): VegaLiteSpec {
   const values = rows.flatMap((r) =>
-    r.share.map((s, k) => ({ cohort: `${r.cohort} (n=${r.size})`, period: k, share: s })).filter((c) => c.share !== null),
+    r.share
+      .map((s, k) => ({ cohort: `${r.cohort} (n=${r.size})`, period: k, share: s }))
+      .filter((c) => c.share !== null),
   );
   return {
     ...baseSpec(options, { title: "Cohort retention", width: 520, height: Math.max(160, rows.length * 18) }),
@@ -22,8 +24,26 @@ export function cohortHeatmapChart(
       y: { field: "cohort", type: "ordinal", title: null, sort: null },
     },
     layer: [
-      { mark: { type: "rect" }, encoding: { color: { field: "share", type: "quantitative", title: "retained", scale: { domain: [0, 1], scheme: "blues" }, legend: { format: ".0%" } }, tooltip: [{ field: "cohort" }, { field: "period" }, { field: "share", format: ".1%" }] } },
-      { mark: { type: "text", fontSize: 9 }, encoding: { text: { field: "share", format: ".0%" }, color: { condition: { test: "datum.share > 0.6", value: "white" }, value: "black" } } },
+      {
+        mark: { type: "rect" },
+        encoding: {
+          color: {
+            field: "share",
+            type: "quantitative",
+            title: "retained",
+            scale: { domain: [0, 1], scheme: "blues" },
+            legend: { format: ".0%" },
+          },
+          tooltip: [{ field: "cohort" }, { field: "period" }, { field: "share", format: ".1%" }],
+        },
+      },
+      {
+        mark: { type: "text", fontSize: 9 },
+        encoding: {
+          text: { field: "share", format: ".0%" },
+          color: { condition: { test: "datum.share > 0.6", value: "white" }, value: "black" },
+        },
+      },
     ],
   };
 }

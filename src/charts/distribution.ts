@@ -11,7 +11,11 @@ import { type ChartOptions, type VegaLiteSpec, baseSpec } from "./spec.js";
  */
 export function scoreDistributionChart(
   counts: readonly { value: number; count: number }[],
-  options?: ChartOptions & { categorise?: (value: number) => string; xTitle?: string; scale?: { min: number; max: number } },
+  options?: ChartOptions & {
+    categorise?: (value: number) => string;
+    xTitle?: string;
+    scale?: { min: number; max: number };
+  },
 ): VegaLiteSpec {
   const byValue = new Map(counts.map((c) => [c.value, c.count]));
   const min = options?.scale?.min ?? Math.min(...counts.map((c) => c.value));
@@ -20,7 +24,12 @@ export function scoreDistributionChart(
   const values = [];
   for (let v = min; v <= max; v++) {
     const count = byValue.get(v) ?? 0;
-    values.push({ value: v, count, share: total > 0 ? count / total : 0, category: options?.categorise?.(v) ?? "answers" });
+    values.push({
+      value: v,
+      count,
+      share: total > 0 ? count / total : 0,
+      category: options?.categorise?.(v) ?? "answers",
+    });
   }
   return {
     ...baseSpec(options, { title: "Distribution of answers", height: 200 }),

@@ -23,15 +23,27 @@ export interface ChartOptions {
 }
 
 /** Status colours shared by the scorecard and quadrant charts (colour-blind-safe Okabe–Ito tones). */
-export const STATUS_COLORS = { green: "#009E73", amber: "#E69F00", red: "#D55E00", no_data: "#999999" } as const;
+export const STATUS_COLORS = {
+  green: "#009E73",
+  amber: "#E69F00",
+  red: "#D55E00",
+  no_data: "#999999",
+} as const;
 
 /** Base of every spec: schema, title, size, and a readable default config. */
-export function baseSpec(options: ChartOptions | undefined, defaults: { title: string; width?: number; height?: number }): VegaLiteSpec {
+export function baseSpec(
+  options: ChartOptions | undefined,
+  defaults: { title: string; width?: number; height?: number },
+): VegaLiteSpec {
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: options?.title ?? defaults.title,
     width: options?.width ?? defaults.width ?? 480,
     height: options?.height ?? defaults.height ?? 240,
-    config: { view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12 }, font: "system-ui, sans-serif" },
+    config: {
+      view: { stroke: null },
+      axis: { labelFontSize: 11, titleFontSize: 12 },
+      font: "system-ui, sans-serif",
+    },
   };
 }

@@ -17,7 +17,10 @@ export interface TrendPoint {
  * @example
  * scoreTrendChart(byMonth.map((p) => ({ label: p.label, score: p.result.score, ci: p.result.ci })), { title: "NPS by month" })
  */
-export function scoreTrendChart(points: readonly TrendPoint[], options?: ChartOptions & { yTitle?: string; yDomain?: [number, number] }): VegaLiteSpec {
+export function scoreTrendChart(
+  points: readonly TrendPoint[],
+  options?: ChartOptions & { yTitle?: string; yDomain?: [number, number] },
+): VegaLiteSpec {
   const values = points.map((p) => ({
     label: p.label,
     score: p.score,
@@ -28,14 +31,34 @@ export function scoreTrendChart(points: readonly TrendPoint[], options?: ChartOp
   }));
   const multi = new Set(values.map((v) => v.series)).size > 1;
   const color = multi ? { color: { field: "series", type: "nominal", title: null } } : {};
-  const y = { type: "quantitative", title: options?.yTitle ?? "score", ...(options?.yDomain ? { scale: { domain: options.yDomain } } : { scale: { zero: false } }) };
+  const y = {
+    type: "quantitative",
+    title: options?.yTitle ?? "score",
+    ...(options?.yDomain ? { scale: { domain: options.yDomain } } : { scale: { zero: false } }),
+  };
   return {
     ...baseSpec(options, { title: "Score by period" }),
     data: { values },
     encoding: { x: { field: "label", type: "ordinal", title: null, sort: null, axis: { labelAngle: 0 } } },
     layer: [
-      { mark: { type: "area", opacity: 0.2 }, encoding: { y: { field: "lower", ...y }, y2: { field: "upper" }, ...color } },
-      { mark: { type: "line", point: true }, encoding: { y: { field: "score", ...y }, ...color, tooltip: [{ field: "label" }, { field: "score", format: ".1f" }, { field: "lower", format: ".1f" }, { field: "upper", format: ".1f" }, { field: "n" }] } },
+      {
+        mark: { type: "area", opacity: 0.2 },
+        encoding: { y: { field: "lower", ...y }, y2: { field: "upper" }, ...color },
+      },
+      {
+        mark: { type: "line", point: true },
+        encoding: {
+          y: { field: "score", ...y },
+          ...color,
+          tooltip: [
+            { field: "label" },
+            { field: "score", format: ".1f" },
+            { field: "lower", format: ".1f" },
+            { field: "upper", format: ".1f" },
+            { field: "n" },
+          ],
+        },
+      },
     ],
   };
 }

@@ -13,7 +13,15 @@ const toNum = (x: Amount): number => (typeof x === "number" ? x : x.toNumber());
  * mrrWaterfallChart({ startingMrr: 1000, new: 200, expansion: 50, reactivation: 10, contraction: 30, churn: 80, endingMrr: 1150 })
  */
 export function mrrWaterfallChart(
-  m: { startingMrr: Amount; new: Amount; expansion: Amount; reactivation: Amount; contraction: Amount; churn: Amount; endingMrr: Amount },
+  m: {
+    startingMrr: Amount;
+    new: Amount;
+    expansion: Amount;
+    reactivation: Amount;
+    contraction: Amount;
+    churn: Amount;
+    endingMrr: Amount;
+  },
   options?: ChartOptions,
 ): VegaLiteSpec {
   const steps: [string, number][] = [
@@ -28,10 +36,22 @@ export function mrrWaterfallChart(
     { step: "starting", start: 0, end: level, kind: "total", amount: level },
   ];
   for (const [step, amount] of steps) {
-    values.push({ step, start: level, end: level + amount, kind: amount >= 0 ? "increase" : "decrease", amount });
+    values.push({
+      step,
+      start: level,
+      end: level + amount,
+      kind: amount >= 0 ? "increase" : "decrease",
+      amount,
+    });
     level += amount;
   }
-  values.push({ step: "ending", start: 0, end: toNum(m.endingMrr), kind: "total", amount: toNum(m.endingMrr) });
+  values.push({
+    step: "ending",
+    start: 0,
+    end: toNum(m.endingMrr),
+    kind: "total",
+    amount: toNum(m.endingMrr),
+  });
   return {
     ...baseSpec(options, { title: "MRR movements" }),
     data: { values },
@@ -40,7 +60,12 @@ export function mrrWaterfallChart(
       x: { field: "step", type: "ordinal", sort: null, title: null, axis: { labelAngle: 0 } },
       y: { field: "start", type: "quantitative", title: "MRR" },
       y2: { field: "end" },
-      color: { field: "kind", type: "nominal", title: null, scale: { domain: ["total", "increase", "decrease"], range: ["#0072B2", "#009E73", "#D55E00"] } },
+      color: {
+        field: "kind",
+        type: "nominal",
+        title: null,
+        scale: { domain: ["total", "increase", "decrease"], range: ["#0072B2", "#009E73", "#D55E00"] },
+      },
       tooltip: [{ field: "step" }, { field: "amount", format: ",.2f" }],
     },
   };

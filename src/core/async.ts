@@ -12,12 +12,18 @@ import type { Accumulator } from "./accumulator.js";
  * @example
  * await foldAsync(readScores(), npsAccumulator())
  */
-export async function foldAsync<In, S, Out>(values: AsyncIterable<In> | Iterable<In>, acc: Accumulator<In, S, Out>): Promise<Out> {
+export async function foldAsync<In, S, Out>(
+  values: AsyncIterable<In> | Iterable<In>,
+  acc: Accumulator<In, S, Out>,
+): Promise<Out> {
   return acc.result(await foldStateAsync(values, acc));
 }
 
 /** Like {@link foldAsync} but returns the state, for merging. */
-export async function foldStateAsync<In, S, Out>(values: AsyncIterable<In> | Iterable<In>, acc: Accumulator<In, S, Out>): Promise<S> {
+export async function foldStateAsync<In, S, Out>(
+  values: AsyncIterable<In> | Iterable<In>,
+  acc: Accumulator<In, S, Out>,
+): Promise<S> {
   let state = acc.init();
   let i = 0;
   for await (const x of values) state = acc.add(state, x, i++);

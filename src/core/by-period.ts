@@ -79,10 +79,13 @@ export function byPeriodState<T, S, Out>(
     const raw = options.at(list[i] as T, i);
     const r = tryParseInstant(raw, options.timeZone);
     if ("error" in r) {
-      throw new InvalidInputError([{ index: i, path: ["at"], code: "invalid_time", message: `instant ${r.error}` }], {
-        context: fn,
-        code: "invalid_time",
-      });
+      throw new InvalidInputError(
+        [{ index: i, path: ["at"], code: "invalid_time", message: `instant ${r.error}` }],
+        {
+          context: fn,
+          code: "invalid_time",
+        },
+      );
     }
     times[i] = r.ms;
     if (r.ms < min) min = r.ms;
@@ -92,7 +95,10 @@ export function byPeriodState<T, S, Out>(
     if (v === undefined) return undefined;
     const r = tryParseInstant(v, options.timeZone);
     if ("error" in r) {
-      throw new InvalidInputError([{ index: null, path: [which], code: "invalid_time", message: `instant ${r.error}` }], { context: fn, code: "invalid_time" });
+      throw new InvalidInputError(
+        [{ index: null, path: [which], code: "invalid_time", message: `instant ${r.error}` }],
+        { context: fn, code: "invalid_time" },
+      );
     }
     return r.ms;
   };
@@ -108,5 +114,10 @@ export function byPeriodState<T, S, Out>(
     if (k < 0) continue; // outside an explicit from/to window
     states[k] = acc.add(states[k]!, list[i] as T, i);
   }
-  return labels.map((label, k) => ({ start: new Date(starts[k]!), end: new Date(starts[k + 1]!), label, state: states[k]! }));
+  return labels.map((label, k) => ({
+    start: new Date(starts[k]!),
+    end: new Date(starts[k + 1]!),
+    label,
+    state: states[k]!,
+  }));
 }

@@ -137,7 +137,10 @@ export class InsufficientDataError extends CxMetricsError {
   constructor(
     message: string,
     needed: string,
-    code: Extract<ErrorCode, "insufficient_data" | "constant_column" | "singular_matrix" | "too_many_variables" | "empty_input"> = "insufficient_data",
+    code: Extract<
+      ErrorCode,
+      "insufficient_data" | "constant_column" | "singular_matrix" | "too_many_variables" | "empty_input"
+    > = "insufficient_data",
   ) {
     super(code, message);
     this.name = "InsufficientDataError";
@@ -160,7 +163,14 @@ export class ConvergenceError extends CxMetricsError {
 /** Throw an `InvalidInputError` with code `invalid_option` for an option out of its domain. */
 export function invalidOption(fn: string, name: string, expected: string, found: unknown): never {
   throw new InvalidInputError(
-    [{ index: null, path: [name], code: "invalid_option", message: `expected ${expected}, found ${formatValue(found)}` }],
+    [
+      {
+        index: null,
+        path: [name],
+        code: "invalid_option",
+        message: `expected ${expected}, found ${formatValue(found)}`,
+      },
+    ],
     { context: `${fn}: option ${name}`, code: "invalid_option" },
   );
 }
@@ -168,7 +178,8 @@ export function invalidOption(fn: string, name: string, expected: string, found:
 /** Short, safe rendering of a value for error messages. */
 export function formatValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
+    return String(value);
   if (value === null) return "null";
   if (value === undefined) return "undefined";
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();

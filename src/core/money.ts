@@ -22,7 +22,10 @@ const DECIMAL_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
  * @example
  * toDecimal("19.99").plus(toDecimal(0.01)).toString() //=> "20"
  */
-export function toDecimal(value: unknown, where?: { index?: number; path?: (string | number)[]; fn?: string }): Decimal {
+export function toDecimal(
+  value: unknown,
+  where?: { index?: number; path?: (string | number)[]; fn?: string },
+): Decimal {
   if (Decimal.isDecimal(value)) {
     if ((value as Decimal).isFinite()) return value as Decimal;
   } else if (typeof value === "number") {

@@ -62,7 +62,14 @@ export function isValidTimeZone(timeZone: string): boolean {
 export function checkTimeZone(fn: string, timeZone: string): string {
   if (typeof timeZone !== "string" || !isValidTimeZone(timeZone)) {
     throw new InvalidInputError(
-      [{ index: null, path: ["timeZone"], code: "invalid_time", message: `unknown time zone ${formatValue(timeZone)}; expected an IANA name such as "Europe/Berlin" or "UTC"` }],
+      [
+        {
+          index: null,
+          path: ["timeZone"],
+          code: "invalid_time",
+          message: `unknown time zone ${formatValue(timeZone)}; expected an IANA name such as "Europe/Berlin" or "UTC"`,
+        },
+      ],
       { context: fn, code: "invalid_time" },
     );
   }
@@ -80,9 +87,12 @@ export function tryParseInstant(value: unknown, timeZone?: string): { ms: number
     return Number.isNaN(ms) ? { error: "is an Invalid Date" } : { ms };
   }
   if (typeof value === "number") {
-    return Number.isFinite(value) ? { ms: value } : { error: `is ${value}; expected finite epoch milliseconds` };
+    return Number.isFinite(value)
+      ? { ms: value }
+      : { error: `is ${value}; expected finite epoch milliseconds` };
   }
-  if (typeof value !== "string") return { error: `is ${formatValue(value)}; expected a Date or an ISO-8601 string` };
+  if (typeof value !== "string")
+    return { error: `is ${formatValue(value)}; expected a Date or an ISO-8601 string` };
   const s = value.trim();
   if (OFFSET_RE.test(s) && s.length > 10) {
     const ms = Date.parse(s);
@@ -97,7 +107,16 @@ export function tryParseInstant(value: unknown, timeZone?: string): { ms: number
   }
   const [, y, mo, d, h, mi, sec, frac] = m;
   const ms = frac ? Math.round(Number(`0.${frac}`) * 1000) : 0;
-  const dt = new TZDate(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), ms, timeZone);
+  const dt = new TZDate(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h ?? 0),
+    Number(mi ?? 0),
+    Number(sec ?? 0),
+    ms,
+    timeZone,
+  );
   const t = dt.getTime();
   return Number.isNaN(t) ? { error: `${formatValue(value)} is not a valid date` } : { ms: t };
 }
@@ -109,11 +128,21 @@ export function tryParseInstant(value: unknown, timeZone?: string): { ms: number
  * @example
  * parseInstant("2026-03-01T00:00:00+01:00") //=> 1772319600000
  */
-export function parseInstant(value: unknown, options?: { timeZone?: string; index?: number; path?: (string | number)[]; fn?: string }): number {
+export function parseInstant(
+  value: unknown,
+  options?: { timeZone?: string; index?: number; path?: (string | number)[]; fn?: string },
+): number {
   const r = tryParseInstant(value, options?.timeZone);
   if ("ms" in r) return r.ms;
   throw new InvalidInputError(
-    [{ index: options?.index ?? null, path: options?.path ?? [], code: "invalid_time", message: `instant ${r.error}` }],
+    [
+      {
+        index: options?.index ?? null,
+        path: options?.path ?? [],
+        code: "invalid_time",
+        message: `instant ${r.error}`,
+      },
+    ],
     { context: options?.fn ?? "parseInstant", code: "invalid_time" },
   );
 }
@@ -187,7 +216,14 @@ export interface PeriodBounds {
 export function checkPeriod(fn: string, period: unknown): Period {
   if (!PERIODS.includes(period as Period)) {
     throw new InvalidInputError(
-      [{ index: null, path: ["period"], code: "invalid_option", message: `expected one of ${PERIODS.join(", ")}, found ${formatValue(period)}` }],
+      [
+        {
+          index: null,
+          path: ["period"],
+          code: "invalid_option",
+          message: `expected one of ${PERIODS.join(", ")}, found ${formatValue(period)}`,
+        },
+      ],
       { context: fn, code: "invalid_option" },
     );
   }
@@ -198,7 +234,12 @@ export function checkPeriod(fn: string, period: unknown): Period {
  * Every period from the one containing `fromMs` to the one containing `toMs` inclusive, in order.
  * Boundaries as epoch ms: `starts[i]` is the start of period i and `starts[length]` the end of the last.
  */
-export function periodRange(fromMs: number, toMs: number, period: Period, options?: CalendarOptions): { starts: number[]; labels: string[] } {
+export function periodRange(
+  fromMs: number,
+  toMs: number,
+  period: Period,
+  options?: CalendarOptions,
+): { starts: number[]; labels: string[] } {
   const first = periodStart(fromMs, period, options);
   const starts = [first];
   const labels: string[] = [];
@@ -208,7 +249,18 @@ export function periodRange(fromMs: number, toMs: number, period: Period, option
     labels.push(periodLabel(s, period, options));
     s = addPeriods(first, period, starts.length, options);
     starts.push(s);
-    if (++guard > 1_000_000) throw new InvalidInputError([{ index: null, path: [], code: "out_of_range", message: "more than a million periods between the first and last instant" }], { context: "periodRange", code: "out_of_range" });
+    if (++guard > 1_000_000)
+      throw new InvalidInputError(
+        [
+          {
+            index: null,
+            path: [],
+            code: "out_of_range",
+            message: "more than a million periods between the first and last instant",
+          },
+        ],
+        { context: "periodRange", code: "out_of_range" },
+      );
   }
   return { starts, labels };
 }

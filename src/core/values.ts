@@ -35,7 +35,13 @@ export type Accessor<T, V = number | null | undefined> = (row: T, index: number)
  * @param expected what was expected, in words ("an integer from 0 to 10")
  * @param integer whether integers are required
  */
-export function throwBadValue(fn: string, index: number, value: unknown, expected: string, integer = true): never {
+export function throwBadValue(
+  fn: string,
+  index: number,
+  value: unknown,
+  expected: string,
+  integer = true,
+): never {
   let code: "missing_value" | "invalid_type" | "non_finite_value" | "not_an_integer" | "out_of_range";
   if (value === null || value === undefined) code = "missing_value";
   else if (typeof value !== "number") code = "invalid_type";
@@ -111,7 +117,14 @@ export function smallSampleWarning(n: number, threshold = 30): Warning[] {
 export function checkLevel(fn: string, level: number): number {
   if (typeof level !== "number" || !(level > 0 && level < 1)) {
     throw new InvalidInputError(
-      [{ index: null, path: ["level"], code: "invalid_option", message: `expected a number in (0, 1), found ${formatValue(level)}` }],
+      [
+        {
+          index: null,
+          path: ["level"],
+          code: "invalid_option",
+          message: `expected a number in (0, 1), found ${formatValue(level)}`,
+        },
+      ],
       { context: fn, code: "invalid_option" },
     );
   }

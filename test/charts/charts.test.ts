@@ -25,11 +25,33 @@ describe("chart specs render to SVG with their marks", () => {
 
   it("distribution, cohort, survival, waterfall and scorecard", async () => {
     const specs = [
-      scoreDistributionChart([{ value: 9, count: 4 }, { value: 3, count: 1 }], { scale: { min: 0, max: 10 }, categorise: (v) => (v >= 9 ? "promoter" : v <= 6 ? "detractor" : "passive") }),
+      scoreDistributionChart(
+        [
+          { value: 9, count: 4 },
+          { value: 3, count: 1 },
+        ],
+        {
+          scale: { min: 0, max: 10 },
+          categorise: (v) => (v >= 9 ? "promoter" : v <= 6 ? "detractor" : "passive"),
+        },
+      ),
       cohortHeatmapChart([{ cohort: "2026-01", size: 10, share: [1, 0.8, null] }]),
-      survivalCurveChart([{ time: 0, survival: 1, lower: 1, upper: 1 }, { time: 2, survival: 0.8, lower: 0.7, upper: 0.9 }]),
-      mrrWaterfallChart({ startingMrr: 100, new: 20, expansion: 5, reactivation: 1, contraction: 3, churn: 8, endingMrr: 115 }),
-      scorecardStatusChart([{ objective: "easy to deal with", measure: "CES", status: "green", progress: 1.2 }]),
+      survivalCurveChart([
+        { time: 0, survival: 1, lower: 1, upper: 1 },
+        { time: 2, survival: 0.8, lower: 0.7, upper: 0.9 },
+      ]),
+      mrrWaterfallChart({
+        startingMrr: 100,
+        new: 20,
+        expansion: 5,
+        reactivation: 1,
+        contraction: 3,
+        churn: 8,
+        endingMrr: 115,
+      }),
+      scorecardStatusChart([
+        { objective: "easy to deal with", measure: "CES", status: "green", progress: 1.2 },
+      ]),
     ];
     const marks = ["mark-rect", "mark-rect", "mark-line", "mark-rect", "mark-rect"];
     for (const [k, spec] of specs.entries()) {

@@ -24,14 +24,24 @@ describe("fold / groupBy", () => {
       { seg: "__proto__", v: 3 },
       { seg: "toString", v: 4 },
     ];
-    const g = groupBy(rows, (r) => r.seg, mapInput(sumAcc, (r) => r.v), { order: "key" });
+    const g = groupBy(
+      rows,
+      (r) => r.seg,
+      mapInput(sumAcc, (r) => r.v),
+      { order: "key" },
+    );
     expect([...g.keys()]).toEqual(["__proto__", "constructor", "toString"]);
     expect(g.get("__proto__")).toEqual({ n: 2, s: 4 });
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, "v")).toBe(false);
+    expect(Object.hasOwn(Object.prototype, "v")).toBe(false);
   });
 
   it("lists requested empty keys", () => {
-    const g = groupBy([{ k: "a" }], (r) => r.k, mapInput(sumAcc, () => 1), { keys: ["z", "a"] });
+    const g = groupBy(
+      [{ k: "a" }],
+      (r) => r.k,
+      mapInput(sumAcc, () => 1),
+      { keys: ["z", "a"] },
+    );
     expect(g.get("z")).toEqual({ n: 0, s: 0 });
   });
 
@@ -44,12 +54,17 @@ describe("fold / groupBy", () => {
       fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true })), fc.nat(), (xs, cut) => {
         const acc = momentsAccumulator();
         const k = xs.length === 0 ? 0 : cut % (xs.length + 1);
-        const merged = acc.result(mergeStates(acc, [foldState(xs.slice(0, k), acc), foldState(xs.slice(k), acc)]));
+        const merged = acc.result(
+          mergeStates(acc, [foldState(xs.slice(0, k), acc), foldState(xs.slice(k), acc)]),
+        );
         const whole = fold(xs, acc);
         expect(merged.n).toBe(whole.n);
-        if (whole.mean !== null) expect(Math.abs(merged.mean! - whole.mean)).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(whole.mean)));
+        if (whole.mean !== null)
+          expect(Math.abs(merged.mean! - whole.mean)).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(whole.mean)));
         if (whole.variance !== null)
-          expect(Math.abs(merged.variance! - whole.variance)).toBeLessThanOrEqual(1e-7 * (1 + whole.variance));
+          expect(Math.abs(merged.variance! - whole.variance)).toBeLessThanOrEqual(
+            1e-7 * (1 + whole.variance),
+          );
       }),
       { seed: 42, numRuns: 200 },
     );

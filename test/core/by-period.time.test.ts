@@ -19,7 +19,11 @@ describe("calendar periods (independent of the process TZ)", () => {
       { at: "2026-03-31T22:00:00Z" }, // Berlin: 2026-04-01 00:00 CEST → April (half-open)
       { at: "2026-03-31T21:59:59.999Z" }, // Berlin: 23:59:59.999 → March
     ];
-    const berlin = byPeriod(rows, { at: (r) => r.at, period: "month", timeZone: "Europe/Berlin" }, mapInput(count, () => 0));
+    const berlin = byPeriod(
+      rows,
+      { at: (r) => r.at, period: "month", timeZone: "Europe/Berlin" },
+      mapInput(count, () => 0),
+    );
     expect(berlin.map((p) => [p.label, p.result])).toEqual([
       ["2026-02", 1],
       ["2026-03", 2],
@@ -27,7 +31,11 @@ describe("calendar periods (independent of the process TZ)", () => {
     ]);
     expect(berlin[1]!.start.toISOString()).toBe("2026-02-28T23:00:00.000Z");
     expect(berlin[1]!.end.toISOString()).toBe("2026-03-31T22:00:00.000Z");
-    const utc = byPeriod(rows, { at: (r) => r.at, period: "month" }, mapInput(count, () => 0));
+    const utc = byPeriod(
+      rows,
+      { at: (r) => r.at, period: "month" },
+      mapInput(count, () => 0),
+    );
     expect(utc.map((p) => [p.label, p.result])).toEqual([
       ["2026-01", 1],
       ["2026-02", 0],
@@ -41,23 +49,39 @@ describe("calendar periods (independent of the process TZ)", () => {
     expect(periodLabel(periodStart(Date.parse("2027-01-01T12:00:00Z"), "week"), "week")).toBe("2026-W53");
     expect(periodLabel(periodStart(ms, "quarter"), "quarter")).toBe("2026-Q1");
     expect(periodLabel(periodStart(ms, "year"), "year")).toBe("2026");
-    expect(periodLabel(periodStart(ms, "day", { timeZone: "Asia/Kolkata" }), "day", { timeZone: "Asia/Kolkata" })).toBe("2026-03-18");
-    expect(new Date(periodStart(ms, "week", { weekStartsOn: 0 })).toISOString()).toBe("2026-03-15T00:00:00.000Z");
+    expect(
+      periodLabel(periodStart(ms, "day", { timeZone: "Asia/Kolkata" }), "day", { timeZone: "Asia/Kolkata" }),
+    ).toBe("2026-03-18");
+    expect(new Date(periodStart(ms, "week", { weekStartsOn: 0 })).toISOString()).toBe(
+      "2026-03-15T00:00:00.000Z",
+    );
   });
 
   it("rejects instants without an offset unless a zone is given", () => {
     expect(() => parseInstant("2026-03-01T10:00:00")).toThrow(/no UTC offset/);
-    expect(parseInstant("2026-03-01T10:00:00", { timeZone: "Europe/Berlin" })).toBe(Date.parse("2026-03-01T09:00:00Z"));
-    expect(parseInstant("2026-07-01", { timeZone: "America/New_York" })).toBe(Date.parse("2026-07-01T04:00:00Z"));
+    expect(parseInstant("2026-03-01T10:00:00", { timeZone: "Europe/Berlin" })).toBe(
+      Date.parse("2026-03-01T09:00:00Z"),
+    );
+    expect(parseInstant("2026-07-01", { timeZone: "America/New_York" })).toBe(
+      Date.parse("2026-07-01T04:00:00Z"),
+    );
     try {
-      byPeriod([{ at: "2026-01-01T00:00:00Z" }, { at: "2026-01-02 10:00" }], { at: (r) => r.at, period: "day" }, count);
+      byPeriod(
+        [{ at: "2026-01-01T00:00:00Z" }, { at: "2026-01-02 10:00" }],
+        { at: (r) => r.at, period: "day" },
+        count,
+      );
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(InvalidInputError);
       expect((e as InvalidInputError).issues[0]).toMatchObject({ index: 1, code: "invalid_time" });
     }
-    expect(() => byPeriod([], { at: () => 0, period: "month", timeZone: "Mars/Olympus" }, count)).toThrow(/unknown time zone/);
-    expect(() => byPeriod([], { at: () => 0, period: "fortnight" as "month" }, count)).toThrow(/expected one of/);
+    expect(() => byPeriod([], { at: () => 0, period: "month", timeZone: "Mars/Olympus" }, count)).toThrow(
+      /unknown time zone/,
+    );
+    expect(() => byPeriod([], { at: () => 0, period: "fortnight" as "month" }, count)).toThrow(
+      /expected one of/,
+    );
   });
 
   it("fills empty periods and honours from/to", () => {

@@ -24,9 +24,19 @@ describe("Welford moments", () => {
     const m = fold([2, 4, 4, 4, 5, 5, 7, 9], momentsAccumulator());
     expect(m.mean).toBe(5);
     expect(Math.abs(m.variance! - 4.571428571428571)).toBeLessThanOrEqual(1e-15);
-    const shifted = fold([2, 4, 4, 4, 5, 5, 7, 9].map((x) => x + 1e9), momentsAccumulator());
+    const shifted = fold(
+      [2, 4, 4, 4, 5, 5, 7, 9].map((x) => x + 1e9),
+      momentsAccumulator(),
+    );
     expect(Math.abs(shifted.variance! - 4.571428571428571)).toBeLessThanOrEqual(1e-6);
-    expect(fold([], momentsAccumulator())).toEqual({ n: 0, mean: null, variance: null, sd: null, min: null, max: null });
+    expect(fold([], momentsAccumulator())).toEqual({
+      n: 0,
+      mean: null,
+      variance: null,
+      sd: null,
+      min: null,
+      max: null,
+    });
   });
 });
 
@@ -40,7 +50,11 @@ describe("money", () => {
     try {
       toDecimal(Number.NaN, { index: 7, path: ["amount"] });
     } catch (e) {
-      expect((e as InvalidInputError).issues[0]).toMatchObject({ index: 7, path: ["amount"], code: "non_finite_value" });
+      expect((e as InvalidInputError).issues[0]).toMatchObject({
+        index: 7,
+        path: ["amount"],
+        code: "non_finite_value",
+      });
     }
   });
 });

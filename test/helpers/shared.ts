@@ -14,13 +14,17 @@ export const sharedDir = resolve(process.env.CXMETRICS_SHARED ?? join(here, ".."
 export const hasShared = existsSync(join(sharedDir, "reference"));
 
 if (!hasShared) {
-  console.warn(`[cxmetrics tests] ${sharedDir} not found: reference-value suites are skipped (CI always has it).`);
+  console.warn(
+    `[cxmetrics tests] ${sharedDir} not found: reference-value suites are skipped (CI always has it).`,
+  );
 }
 
 /** `describe` that is skipped, with a message in its name, when ../shared is absent. */
-export const describeShared: typeof describe = (hasShared
-  ? describe
-  : ((name: string, fn: () => void) => describe.skip(`${name} (skipped: ../shared not found)`, fn))) as typeof describe;
+export const describeShared: typeof describe = (
+  hasShared
+    ? describe
+    : (name: string, fn: () => void) => describe.skip(`${name} (skipped: ../shared not found)`, fn)
+) as typeof describe;
 
 /** Read a file under ../shared as text. */
 export function readShared(...parts: string[]): string {
