@@ -1,7 +1,8 @@
 /**
  * `cxmetrics/survey`: what customers (and employees) say — NPS, eNPS, CSAT and CES with confidence
  * intervals, as array functions and mergeable accumulators, and the comparison of two groups' NPS.
- * Also re-exports the survey-response schema and parsers from `cxmetrics/schemas`.
+ * The survey-response schema and parsers live in `cxmetrics/schemas` (`parseSurveyResponses`), so
+ * that the metrics stay free of zod for small bundles.
  *
  * @module survey
  */
@@ -25,14 +26,3 @@ export {
   npsDifference,
 } from "./nps-difference.js";
 export type { MeanSummary, RatingScale, RatingState } from "./rating-scale.js";
-export {
-  SURVEY_CHANNELS,
-  SURVEY_SCALES,
-  type SurveyChannel,
-  type SurveyResponse,
-  fastParseSurveyResponse,
-  parseSurveyResponses,
-  safeParseSurveyResponses,
-  surveyResponseFromCsvRow,
-  surveyResponseSchema,
-} from "../schemas/survey.js";
