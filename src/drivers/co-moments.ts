@@ -14,6 +14,7 @@
  */
 import type { Accumulator } from "../core/accumulator.js";
 import { InvalidInputError, formatValue } from "../core/errors.js";
+import { columnMeans, crossProducts } from "./_kernel.js";
 import { type Column, checkColumns, constantColumn } from "./columns.js";
 
 /**
@@ -172,183 +173,20 @@ export function mergeCoMoments(a: CoMomentState, b: CoMomentState): CoMomentStat
 
 // ------------------------------------------------------------------------------------ kernel
 
-const BLOCK = 8192;
-
-function sumColumn(col: ArrayLike<number>, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    s0 += col[i]!;
-    s1 += col[i + 1]!;
-  }
-  if (i < n) s0 += col[i]!;
-  return s0 + s1;
-}
-
-function center(
-  S: Float64Array,
-  o: number,
-  col: ArrayLike<number>,
-  r0: number,
-  len: number,
-  m: number,
-): void {
-  if (col instanceof Float64Array) {
-    S.set(col.subarray(r0, r0 + len), o);
-    const end = o + len;
-    for (let i = o; i < end; i++) S[i] = S[i]! - m;
-  } else {
-    for (let i = 0; i < len; i++) S[o + i] = col[r0 + i]! - m;
-  }
-}
-
-function tileDiagonal(S: Float64Array, B: number, len: number, a: number, C: Float64Array, q: number): void {
-  let s00 = 0;
-  let s01 = 0;
-  let s02 = 0;
-  let s03 = 0;
-  let s11 = 0;
-  let s12 = 0;
-  let s13 = 0;
-  let s22 = 0;
-  let s23 = 0;
-  let s33 = 0;
-  const o0 = a * B;
-  const o1 = o0 + B;
-  const o2 = o1 + B;
-  const o3 = o2 + B;
-  for (let i = 0; i < len; i++) {
-    const x0 = S[o0 + i]!;
-    const x1 = S[o1 + i]!;
-    const x2 = S[o2 + i]!;
-    const x3 = S[o3 + i]!;
-    s00 += x0 * x0;
-    s01 += x0 * x1;
-    s02 += x0 * x2;
-    s03 += x0 * x3;
-    s11 += x1 * x1;
-    s12 += x1 * x2;
-    s13 += x1 * x3;
-    s22 += x2 * x2;
-    s23 += x2 * x3;
-    s33 += x3 * x3;
-  }
-  const r = a * q + a;
-  C[r] = C[r]! + s00;
-  C[r + 1] = C[r + 1]! + s01;
-  C[r + 2] = C[r + 2]! + s02;
-  C[r + 3] = C[r + 3]! + s03;
-  C[r + q + 1] = C[r + q + 1]! + s11;
-  C[r + q + 2] = C[r + q + 2]! + s12;
-  C[r + q + 3] = C[r + q + 3]! + s13;
-  C[r + 2 * q + 2] = C[r + 2 * q + 2]! + s22;
-  C[r + 2 * q + 3] = C[r + 2 * q + 3]! + s23;
-  C[r + 3 * q + 3] = C[r + 3 * q + 3]! + s33;
-}
-
-function tile4x4(
-  S: Float64Array,
-  B: number,
-  len: number,
-  a: number,
-  b: number,
-  C: Float64Array,
-  q: number,
-): void {
-  let s00 = 0;
-  let s01 = 0;
-  let s02 = 0;
-  let s03 = 0;
-  let s10 = 0;
-  let s11 = 0;
-  let s12 = 0;
-  let s13 = 0;
-  let s20 = 0;
-  let s21 = 0;
-  let s22 = 0;
-  let s23 = 0;
-  let s30 = 0;
-  let s31 = 0;
-  let s32 = 0;
-  let s33 = 0;
-  const a0 = a * B;
-  const a1 = a0 + B;
-  const a2 = a1 + B;
-  const a3 = a2 + B;
-  const b0 = b * B;
-  const b1 = b0 + B;
-  const b2 = b1 + B;
-  const b3 = b2 + B;
-  for (let i = 0; i < len; i++) {
-    const x0 = S[a0 + i]!;
-    const x1 = S[a1 + i]!;
-    const x2 = S[a2 + i]!;
-    const x3 = S[a3 + i]!;
-    const y0 = S[b0 + i]!;
-    const y1 = S[b1 + i]!;
-    const y2 = S[b2 + i]!;
-    const y3 = S[b3 + i]!;
-    s00 += x0 * y0;
-    s01 += x0 * y1;
-    s02 += x0 * y2;
-    s03 += x0 * y3;
-    s10 += x1 * y0;
-    s11 += x1 * y1;
-    s12 += x1 * y2;
-    s13 += x1 * y3;
-    s20 += x2 * y0;
-    s21 += x2 * y1;
-    s22 += x2 * y2;
-    s23 += x2 * y3;
-    s30 += x3 * y0;
-    s31 += x3 * y1;
-    s32 += x3 * y2;
-    s33 += x3 * y3;
-  }
-  const sums = [s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33];
-  for (let u = 0; u < 4; u++) {
-    for (let v = 0; v < 4; v++) {
-      const at = (a + u) * q + b + v;
-      C[at] = C[at]! + sums[u * 4 + v]!;
-    }
-  }
-}
-
 /**
  * Means and co-moment matrix of complete, finite columns of equal length `n` (validate first):
- * two passes (means, then cross-products of deviations), rows in blocks of 8192 copied centred into
- * a scratch buffer, and the upper triangle of the matrix filled 4×4 column pairs per sweep.
+ * two passes (means, then cross-products of deviations). The second pass runs a WebAssembly SIMD
+ * micro-kernel when `WebAssembly` is available and the input is large, else a JavaScript kernel
+ * (see `_kernel.ts`); both sum blocks of rows into fresh accumulators. Pass `mean` when the means
+ * are already known (they must be the column means of the first `n` rows).
  * Returns the full symmetric k×k matrix.
  */
 export function centeredCrossProducts(
   columns: ArrayLike<number>[],
   n: number,
+  mean: Float64Array = columnMeans(columns, n),
 ): { mean: Float64Array; comoment: Float64Array } {
-  const k = columns.length;
-  const mean = new Float64Array(k);
-  for (let c = 0; c < k; c++) mean[c] = n > 0 ? sumColumn(columns[c]!, n) / n : 0;
-  const q = Math.ceil(k / 4) * 4;
-  const B = Math.max(1, Math.min(BLOCK, n));
-  const S = new Float64Array(q * B);
-  const C = new Float64Array(q * q);
-  for (let r0 = 0; r0 < n; r0 += B) {
-    const len = Math.min(B, n - r0);
-    for (let c = 0; c < k; c++) center(S, c * B, columns[c]!, r0, len, mean[c]!);
-    for (let a = 0; a < q; a += 4) {
-      tileDiagonal(S, B, len, a, C, q);
-      for (let b = a + 4; b < q; b += 4) tile4x4(S, B, len, a, b, C, q);
-    }
-  }
-  const out = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = i; j < k; j++) {
-      const v = C[i * q + j]!;
-      out[i * k + j] = v;
-      out[j * k + i] = v;
-    }
-  }
-  return { mean, comoment: out };
+  return { mean, comoment: crossProducts(columns, n, mean) };
 }
 
 /**
@@ -373,14 +211,15 @@ export function coMomentsFromColumns(
   return stateFromChecked(checked.names, checked.columns, checked.n, checked.missing);
 }
 
-/** Build a state from already checked, complete columns. */
+/** Build a state from already checked, complete columns (`means`: their column means, if known). */
 export function stateFromChecked(
   names: string[],
   columns: ArrayLike<number>[],
   n: number,
   missing: number,
+  means?: Float64Array,
 ): CoMomentState {
-  const { mean, comoment } = centeredCrossProducts(columns, n);
+  const { mean, comoment } = centeredCrossProducts(columns, n, means);
   return {
     variables: [...names],
     n,
