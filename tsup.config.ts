@@ -1,6 +1,19 @@
 import { defineConfig } from "tsup";
 
-const domains = ["core", "schemas", "survey", "drivers", "clv", "retention", "acquisition", "service", "scorecard", "charts", "sql", "parallel"];
+const domains = [
+  "core",
+  "schemas",
+  "survey",
+  "drivers",
+  "clv",
+  "retention",
+  "acquisition",
+  "service",
+  "scorecard",
+  "charts",
+  "sql",
+  "parallel",
+];
 
 export default defineConfig([
   {
