@@ -4,6 +4,7 @@
  *
  *   npm run bench            # every suite
  *   npm run bench -- survey  # one suite
+ *   npm run bench -- --assemble-only  # only rebuild RESULTS.md from bench/results
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -11,13 +12,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const wanted = process.argv.slice(2);
+const assembleOnly = process.argv.includes("--assemble-only");
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const suites = readdirSync(here)
   .filter((f) => f.endsWith(".bench.ts"))
   .map((f) => f.replace(/\.bench\.ts$/, ""))
   .filter((s) => wanted.length === 0 || wanted.includes(s));
 
-for (const suite of suites) {
+for (const suite of assembleOnly ? [] : suites) {
   console.log(`\n##### ${suite}`);
   execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", join(here, `${suite}.bench.ts`)], {
     stdio: "inherit",
