@@ -1,1 +1,64 @@
-export {};
+/**
+ * `cxmetrics/sql`: the same metric definitions inside a database engine. For each accumulator, the
+ * SQL aggregate expressions of its state and a finaliser that turns a row of them into the library's
+ * own result object; group-by keys and calendar periods (time-zone aware) as SQL; metrics that need
+ * each customer's history as CTE pipelines; engine adapters for DuckDB and PostgreSQL.
+ *
+ * Dialects: DuckDB and PostgreSQL (tested against real engines); BigQuery, Snowflake, ClickHouse and
+ * Trino (generated, checked by text tests; see docs/scale.md for the functions each needs).
+ *
+ * @module sql
+ */
+export {
+  DIALECTS,
+  type Dialect,
+  ParamBinder,
+  bigintCast,
+  checkDialect,
+  countIf,
+  dateText,
+  doubleCast,
+  localTime,
+  periodStartDate,
+  quoteIdent,
+} from "./dialect.js";
+export { type TableExpression, type TableSource, readCsv, readParquet, trustedSql } from "./table.js";
+export {
+  type AggregateOutput,
+  type AggregateQueryOptions,
+  type AggregateSqlMetric,
+  type ByColumns,
+  type GroupKey,
+  type SqlAggregate,
+  type SqlQuery,
+  type SqlValue,
+  aggregateQuery,
+  countValue,
+} from "./metric.js";
+export {
+  type MissingPolicy,
+  type ScoreHistogram,
+  checkScoreCounts,
+  histogramAggregates,
+  histogramMetric,
+  readHistogram,
+} from "./histogram.js";
+export {
+  type DuckDBConnectionLike,
+  type PgQueryableLike,
+  type SqlEngine,
+  type SqlRow,
+  duckdbEngine,
+  postgresEngine,
+} from "./engine.js";
+export type { PipelineSqlMetric } from "./pipeline.js";
+export type { SubscriptionColumns } from "./_subscriptions.js";
+export {
+  type CustomerRetentionSql,
+  type CustomerRetentionSqlOptions,
+  customerRetentionQueries,
+  customerRetentionSql,
+} from "./customer-retention.js";
+export { type MrrMovementsSqlOptions, mrrMovementsQueries, mrrMovementsSql } from "./mrr-movements.js";
+export { type ScoreColumnOption, cesSql, csatSql, enpsSql, npsSql } from "./survey.js";
+export { runMetric } from "./run.js";

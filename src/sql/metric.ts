@@ -1,0 +1,415 @@
+/**
+ * Aggregate pushdown: an accumulator whose state is a handful of SQL aggregates. One query groups
+ * by the `by` columns and the calendar period (time-zone aware), the engine returns one row of
+ * aggregates per group, and the finaliser rebuilds the accumulator's state from each row and calls
+ * the accumulator's own `result` — so the result objects are those of the in-memory functions.
+ *
+ * @module
+ */
+import type { Accumulator } from "../core/accumulator.js";
+import { compareKeys, compositeKey } from "../core/accumulator.js";
+import type { PeriodResult } from "../core/by-period.js";
+import { InvalidInputError, formatValue } from "../core/errors.js";
+import {
+  type CalendarOptions,
+  type InstantInput,
+  type Period,
+  checkPeriod,
+  checkTimeZone,
+  parseInstant,
+  periodRange,
+  periodStart,
+} from "../core/time.js";
+import {
+  type Dialect,
+  ParamBinder,
+  bigintCast,
+  checkDialect,
+  dateText,
+  localTime,
+  periodStartDate,
+  quoteIdent,
+} from "./dialect.js";
+import { type TableSource, tableSql } from "./table.js";
+
+/** One aggregate of a state: `sql` is an aggregate expression, `alias` the result column. */
+export interface SqlAggregate {
+  alias: string;
+  sql: string;
+}
+
+/** A value a filter compares with (bound as a parameter). */
+export type SqlValue = string | number | boolean;
+
+/**
+ * The SQL recipe of an accumulator: which input columns it reads (roles with default column names),
+ * the aggregate expressions of its state, and how a row of those aggregates becomes the state.
+ */
+export interface AggregateSqlMetric<State, Out> {
+  readonly kind: "aggregate";
+  /** Name for error messages (`"nps"`). */
+  readonly name: string;
+  /** Input roles and their default column names, e.g. `{ value: "nps" }`. */
+  readonly inputs: Readonly<Record<string, string>>;
+  /**
+   * The aggregate expressions of the state. `input(role)` is the SQL of that input column
+   * (already quoted). Aliases must be plain lower-case ASCII.
+   */
+  aggregates(dialect: Dialect, input: (role: string) => string): SqlAggregate[];
+  /**
+   * Rebuild the accumulator's state from one row of aggregates (values as the driver returns them:
+   * number, bigint or numeric string). Throws `InvalidInputError` for invalid rows the aggregates
+   * counted (out-of-range or missing values), naming the column and the group.
+   */
+  state(row: Readonly<Record<string, unknown>>, where: string): State;
+  /** The accumulator whose `result` turns a state into the library's result object. */
+  readonly accumulator: Accumulator<never, State, Out>;
+}
+
+/** Grouping columns: one column name or several (the group key is then their {@link compositeKey}). */
+export type ByColumns = string | readonly string[];
+
+/** A group key: the column's value for one `by` column, the composite key string for several. */
+export type GroupKey = string | number | boolean | null;
+
+/** Options of {@link aggregateQuery} and `runMetric` for aggregate metrics. */
+export interface AggregateQueryOptions extends CalendarOptions {
+  /** The rows: a table name, a qualified name or a table expression ({@link TableSource}). */
+  table: TableSource;
+  /** Column of each input role (defaults: the metric's `inputs`), plus `at` for the instant of a row. */
+  columns?: Readonly<Record<string, string>>;
+  /** Group by these columns (values come back as the engine returns them; keys ordered by code point). */
+  by?: ByColumns;
+  /** Calendar period of the `at` column, in `timeZone` (default `"UTC"`). */
+  period?: Period;
+  /** Equality filters, `column = value` or `column IN (values)`, all values bound as parameters. */
+  where?: Readonly<Record<string, SqlValue | readonly SqlValue[]>>;
+  /** First period of the series (default: the first period present); periods before it are dropped. */
+  from?: InstantInput;
+  /** Last period of the series (default: the last period present); periods after it are dropped. */
+  to?: InstantInput;
+}
+
+/** A generated query: SQL text, positional parameters, and the plan the finaliser needs. */
+export interface SqlQuery {
+  dialect: Dialect;
+  sql: string;
+  /** Values in placeholder order (`$1`, `:1`, `?`; `@p1`/`{p1:…}` for BigQuery/ClickHouse). */
+  params: unknown[];
+  /** The same values by name (`p1`, `p2`, …) for clients that take named parameters. */
+  namedParams: Record<string, unknown>;
+}
+
+interface Plan {
+  byColumns: string[];
+  period: Period | undefined;
+  calendar: Required<CalendarOptions>;
+  atColumn: string | undefined;
+  from: number | undefined;
+  to: number | undefined;
+}
+
+const KEY_ALIAS = (i: number) => `k${i}`;
+const PERIOD_ALIAS = "p";
+const ROWS_ALIAS = "n_rows";
+
+function columnsOf(
+  metric: AggregateSqlMetric<unknown, unknown>,
+  options: AggregateQueryOptions,
+): Record<string, string> {
+  const out: Record<string, string> = { ...metric.inputs };
+  const given = options.columns ?? {};
+  for (const role of Object.keys(given)) {
+    const c = given[role];
+    if (role !== "at" && !Object.hasOwn(metric.inputs, role)) {
+      throw new InvalidInputError(
+        [
+          {
+            index: null,
+            path: ["columns", role],
+            code: "invalid_option",
+            message: `${metric.name} reads ${[...Object.keys(metric.inputs), "at"].join(", ")}; found a column for ${formatValue(role)}`,
+          },
+        ],
+        { context: `${metric.name} (sql)`, code: "invalid_option" },
+      );
+    }
+    if (c !== undefined) out[role] = c;
+  }
+  return out;
+}
+
+function planOf(metric: AggregateSqlMetric<unknown, unknown>, options: AggregateQueryOptions): Plan {
+  const fn = `${metric.name} (sql)`;
+  const by = options.by === undefined ? [] : typeof options.by === "string" ? [options.by] : [...options.by];
+  const period = options.period === undefined ? undefined : checkPeriod(fn, options.period);
+  const timeZone = checkTimeZone(fn, options.timeZone ?? "UTC");
+  const weekStartsOn = options.weekStartsOn ?? 1;
+  if (!Number.isInteger(weekStartsOn) || weekStartsOn < 0 || weekStartsOn > 6) {
+    throw new InvalidInputError(
+      [
+        {
+          index: null,
+          path: ["weekStartsOn"],
+          code: "invalid_option",
+          message: `expected an integer 0–6, found ${formatValue(weekStartsOn)}`,
+        },
+      ],
+      { context: fn, code: "invalid_option" },
+    );
+  }
+  const atColumn = options.columns?.at;
+  if (period !== undefined && atColumn === undefined) {
+    throw new InvalidInputError(
+      [
+        {
+          index: null,
+          path: ["columns", "at"],
+          code: "invalid_option",
+          message: 'a period needs the instant column: columns: { at: "submitted_at" }',
+        },
+      ],
+      { context: fn, code: "invalid_option" },
+    );
+  }
+  const cal = { timeZone, weekStartsOn };
+  const bound = (v: InstantInput | undefined, which: string) =>
+    v === undefined ? undefined : parseInstant(v, { timeZone, path: [which], fn });
+  return {
+    byColumns: by,
+    period,
+    calendar: cal,
+    atColumn,
+    from: bound(options.from, "from"),
+    to: bound(options.to, "to"),
+  };
+}
+
+/**
+ * The SQL of an aggregate metric: a CTE `src` selecting the group keys (`k0…`), the local period
+ * start date (`p`) and the inputs, then one row of state aggregates per group.
+ *
+ * ```sql
+ * WITH "src" AS (SELECT "segment" AS "k0", CAST(date_trunc('month', timezone(CAST($1 AS VARCHAR),
+ *   CAST("submitted_at" AS TIMESTAMPTZ))) AS DATE) AS "p", "nps" AS "value" FROM "responses" AS "t")
+ * SELECT "k0", strftime("p", '%Y-%m-%d') AS "p", CAST(count(*) AS BIGINT) AS "n_rows", … FROM "src" GROUP BY "k0", "p"
+ * ```
+ *
+ * Identifiers are quoted with {@link quoteIdent}; the time zone, filter values and file paths are bound
+ * parameters. The table is aliased `t`.
+ */
+export function aggregateQuery<S, O>(
+  dialect: Dialect,
+  metric: AggregateSqlMetric<S, O>,
+  options: AggregateQueryOptions,
+): SqlQuery {
+  return buildAggregate(
+    checkDialect(`${metric.name} (sql)`, dialect),
+    metric as AggregateSqlMetric<unknown, unknown>,
+    options,
+  ).query;
+}
+
+function buildAggregate(
+  d: Dialect,
+  metric: AggregateSqlMetric<unknown, unknown>,
+  options: AggregateQueryOptions,
+): { query: SqlQuery; plan: Plan } {
+  const plan = planOf(metric, options);
+  const cols = columnsOf(metric, options);
+  const b = new ParamBinder(d);
+  const q = (name: string) => quoteIdent(d, name);
+  const from = tableSql(d, b, options.table);
+  const select: string[] = [];
+  plan.byColumns.forEach((c, i) => {
+    select.push(`${q(c)} AS ${q(KEY_ALIAS(i))}`);
+  });
+  if (plan.period !== undefined) {
+    const local = localTime(b, q(plan.atColumn!), plan.calendar.timeZone);
+    select.push(
+      `${periodStartDate(d, local, plan.period, plan.calendar.weekStartsOn)} AS ${q(PERIOD_ALIAS)}`,
+    );
+  }
+  const roles = Object.keys(metric.inputs);
+  for (const role of roles) select.push(`${q(cols[role]!)} AS ${q(`in_${role}`)}`);
+  const where: string[] = [];
+  if (options.where) {
+    for (const col of Object.keys(options.where)) {
+      const v = options.where[col]!;
+      if (Array.isArray(v)) {
+        if (v.length === 0) where.push("1 = 0");
+        else
+          where.push(
+            `${q(col)} IN (${(v as readonly SqlValue[]).map((x) => b.bind(x, sqlType(x))).join(", ")})`,
+          );
+      } else where.push(`${q(col)} = ${b.bind(v, sqlType(v as SqlValue))}`);
+    }
+  }
+  const groupCols = plan.byColumns.map((_, i) => q(KEY_ALIAS(i)));
+  if (plan.period !== undefined) groupCols.push(q(PERIOD_ALIAS));
+  const outer: string[] = plan.byColumns.map((_, i) => q(KEY_ALIAS(i)));
+  if (plan.period !== undefined) outer.push(`${dateText(d, q(PERIOD_ALIAS))} AS ${q(PERIOD_ALIAS)}`);
+  outer.push(`${bigintCast(d, "count(*)")} AS ${q(ROWS_ALIAS)}`);
+  for (const a of metric.aggregates(d, (role) => q(`in_${role}`))) outer.push(`${a.sql} AS ${q(a.alias)}`);
+  const sql =
+    `WITH ${q("src")} AS (SELECT ${select.join(", ")} FROM ${from} AS ${q("t")}` +
+    (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
+    `) SELECT ${outer.join(", ")} FROM ${q("src")}` +
+    (groupCols.length > 0 ? ` GROUP BY ${groupCols.join(", ")}` : "");
+  return { query: { dialect: d, sql, params: b.params, namedParams: b.named() }, plan };
+}
+
+function sqlType(v: SqlValue): string {
+  return typeof v === "number"
+    ? Number.isInteger(v)
+      ? "Int64"
+      : "Float64"
+    : typeof v === "boolean"
+      ? "Bool"
+      : "String";
+}
+
+/** Read a count the driver returned as number, bigint or numeric string. */
+export function countValue(v: unknown, what: string): number {
+  if (typeof v === "number" && Number.isSafeInteger(v)) return v;
+  if (typeof v === "bigint" && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= 0n) return Number(v);
+  if (typeof v === "string" && /^\d+$/.test(v) && Number.isSafeInteger(Number(v))) return Number(v);
+  if (v === null || v === undefined) return 0;
+  throw new InvalidInputError(
+    [
+      {
+        index: null,
+        path: [what],
+        code: "invalid_type",
+        message: `engine returned ${formatValue(v)} for a count; expected a non-negative integer`,
+      },
+    ],
+    { context: "sql finaliser", code: "invalid_type" },
+  );
+}
+
+function keyValue(v: unknown): GroupKey {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (v instanceof Date) return v.toISOString();
+  return String(v);
+}
+
+/** Results of an aggregate metric shaped like the in-memory composition of `fold`, `groupBy` and `byPeriod`. */
+export type AggregateOutput<O> = O | Map<GroupKey, O> | PeriodResult<O>[] | Map<GroupKey, PeriodResult<O>[]>;
+
+/**
+ * Turn the engine's rows into result objects: `fold`-like (no `by`, no `period`), a `Map` by key in
+ * code-point order (`by`), a period series with the empty periods filled (`period`), or a `Map` of
+ * series sharing one grid from the first to the last period present in any group (`by` and `period`).
+ */
+function finaliseAggregate<S, O>(
+  metric: AggregateSqlMetric<S, O>,
+  rows: readonly Readonly<Record<string, unknown>>[],
+  plan: Plan,
+): AggregateOutput<O> {
+  const acc = metric.accumulator;
+  const nBy = plan.byColumns.length;
+  const describeGroup = (row: Readonly<Record<string, unknown>>) => {
+    const parts: string[] = [];
+    plan.byColumns.forEach((c, i) => {
+      parts.push(`${c} = ${formatValue(keyValue(row[KEY_ALIAS(i)]))}`);
+    });
+    if (plan.period !== undefined) parts.push(`period starting ${String(row[PERIOD_ALIAS])}`);
+    return parts.length > 0 ? ` (group ${parts.join(", ")})` : "";
+  };
+  if (nBy === 0 && plan.period === undefined) {
+    const row = rows[0] ?? {};
+    return acc.result(metric.state(row, ""));
+  }
+  const keyOf = (row: Readonly<Record<string, unknown>>): GroupKey => {
+    if (nBy === 1) return keyValue(row[KEY_ALIAS(0)]);
+    const parts: (string | number | boolean | null)[] = [];
+    for (let i = 0; i < nBy; i++) parts.push(keyValue(row[KEY_ALIAS(i)]));
+    return compositeKey(...parts);
+  };
+  if (plan.period === undefined) {
+    const out: [GroupKey, O][] = [];
+    for (const row of rows) out.push([keyOf(row), acc.result(metric.state(row, describeGroup(row)))]);
+    out.sort((a, b) => compareKeys(a[0], b[0]));
+    return new Map(out);
+  }
+  // Periods: local start dates → instants in the zone → the grid.
+  const cal = plan.calendar;
+  const starts: (number | null)[] = rows.map((row) => {
+    const p = row[PERIOD_ALIAS];
+    if (p === null || p === undefined) {
+      if (countValue(row[ROWS_ALIAS], ROWS_ALIAS) > 0) {
+        throw new InvalidInputError(
+          [
+            {
+              index: null,
+              path: [plan.atColumn!],
+              code: "invalid_time",
+              message: `${countValue(row[ROWS_ALIAS], ROWS_ALIAS)} row(s) have a NULL instant${describeGroup(row)}; expected an instant in every row`,
+            },
+          ],
+          { context: `${metric.name} (sql)`, code: "invalid_time" },
+        );
+      }
+      return null;
+    }
+    const ms = parseInstant(String(p), {
+      timeZone: cal.timeZone,
+      path: [PERIOD_ALIAS],
+      fn: `${metric.name} (sql)`,
+    });
+    return periodStart(ms, plan.period!, cal);
+  });
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const s of starts) {
+    if (s === null) continue;
+    if (s < min) min = s;
+    if (s > max) max = s;
+  }
+  if (plan.from !== undefined) min = plan.from;
+  if (plan.to !== undefined) max = plan.to;
+  const grid = min <= max ? periodRange(min, max, plan.period, cal) : { starts: [], labels: [] };
+  const index = new Map<number, number>();
+  grid.labels.forEach((_, k) => {
+    index.set(grid.starts[k]!, k);
+  });
+  const series = (states: (S | undefined)[]): PeriodResult<O>[] =>
+    grid.labels.map((label, k) => ({
+      start: new Date(grid.starts[k]!),
+      end: new Date(grid.starts[k + 1]!),
+      label,
+      result: acc.result(states[k] ?? acc.init()),
+    }));
+  if (nBy === 0) {
+    const states: (S | undefined)[] = [];
+    rows.forEach((row, i) => {
+      const k = starts[i] === null ? undefined : index.get(starts[i]!);
+      if (k !== undefined) states[k] = metric.state(row, describeGroup(row));
+    });
+    return series(states);
+  }
+  const groups = new Map<GroupKey, (S | undefined)[]>();
+  rows.forEach((row, i) => {
+    const key = keyOf(row);
+    let list = groups.get(key);
+    if (list === undefined) groups.set(key, (list = []));
+    const k = starts[i] === null ? undefined : index.get(starts[i]!);
+    if (k !== undefined) list[k] = metric.state(row, describeGroup(row));
+  });
+  const out = [...groups].sort((a, b) => compareKeys(a[0], b[0]));
+  return new Map(out.map(([k, states]) => [k, series(states)]));
+}
+
+/** @internal Build query and finaliser together (used by `runMetric`). */
+export function prepareAggregate<S, O>(
+  dialect: Dialect,
+  metric: AggregateSqlMetric<S, O>,
+  options: AggregateQueryOptions,
+): { query: SqlQuery; finalise: (rows: readonly Readonly<Record<string, unknown>>[]) => AggregateOutput<O> } {
+  const d = checkDialect(`${metric.name} (sql)`, dialect);
+  const { query, plan } = buildAggregate(d, metric as AggregateSqlMetric<unknown, unknown>, options);
+  return { query, finalise: (rows) => finaliseAggregate(metric, rows, plan) };
+}
