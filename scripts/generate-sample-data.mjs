@@ -33,6 +33,21 @@ const pick = (xs, ws) => {
 };
 const clamp = (x, lo, hi) => Math.max(lo, Math.min(hi, x));
 const normal = () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+// Marsaglia–Tsang gamma sampler (shape k > 0, scale 1) and a beta sampler built on it.
+const gamma = (k) => {
+  if (k < 1) return gamma(k + 1) * rnd() ** (1 / k);
+  const d = k - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const z = normal();
+    const v = (1 + c * z) ** 3;
+    if (v > 0 && Math.log(1 - rnd()) < 0.5 * z * z + d - d * v + d * Math.log(v)) return d * v;
+  }
+};
+const beta = (a, b) => {
+  const x = gamma(a);
+  return x / (x + gamma(b));
+};
 const pad = (n, w = 2) => String(n).padStart(w, "0");
 const DAY = 86400000;
 const iso = (msIn, offsetMin = 0) => {
@@ -200,7 +215,9 @@ const orders = [];
 let orderId = 0;
 for (let c = 1; c <= 1500; c++) {
   let t = Date.parse("2025-07-01T00:00:00Z") + Math.floor(rnd() * 365 * DAY);
-  const rate = 0.004 + 0.03 * rnd();
+  // BG/NBD-like: purchase rate ~ Gamma(r = 0.8, α = 60 days), dropout after each purchase ~ Beta(1.2, 6).
+  const rate = gamma(0.8) / 60;
+  const dropout = beta(1.2, 6);
   const basket = 25 + 120 * rnd();
   while (t < asOf) {
     orderId++;
@@ -209,8 +226,8 @@ for (let c = 1; c <= 1500; c++) {
       t,
       row: [`o_${pad(orderId, 6)}`, `c_${pad(c, 5)}`, iso(t, pick([0, -300, 60])), amount.toFixed(2)],
     });
+    if (rnd() < dropout) break;
     t += Math.floor((-Math.log(1 - rnd()) / rate) * DAY);
-    if (rnd() < 0.12) break;
   }
 }
 orders.sort((a, b) => a.t - b.t);

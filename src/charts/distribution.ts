@@ -38,13 +38,16 @@ export function scoreDistributionChart(
     encoding: {
       x: { field: "value", type: "ordinal", title: options?.xTitle ?? "answer", axis: { labelAngle: 0 } },
       y: { field: "count", type: "quantitative", title: "responses" },
-      color: {
-        field: "category",
-        type: "nominal",
-        title: null,
-        scale: { domain: ["detractor", "passive", "promoter"], range: ["#D55E00", "#999999", "#009E73"] },
-        ...(options?.categorise ? {} : { legend: null }),
-      },
+      ...(options?.categorise
+        ? {
+            color: {
+              field: "category",
+              type: "nominal",
+              title: null,
+              scale: { domain: ["detractor", "passive", "promoter"], range: ["#D55E00", "#999999", "#009E73"] },
+            },
+          }
+        : {}),
       tooltip: [{ field: "value" }, { field: "count" }, { field: "share", format: ".1%" }],
     },
   };

@@ -12,3 +12,5 @@ export * from "./cohort.js";
 export * from "./survival.js";
 export * from "./waterfall.js";
 export * from "./scorecard.js";
+export * from "./quadrant.js";
+export * from "./bar.js";
