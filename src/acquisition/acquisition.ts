@@ -140,6 +140,15 @@ const MRR12_FACTOR: Record<string, number> = { day: 365, week: 52, month: 12, qu
  * The per-period state behind {@link acquisition}: counts and exact sums; merge = concatenation.
  * Deriving each customer's first paid start and initial MRR needs their whole history (done by
  * {@link acquisition} before folding).
+ *
+ * @example
+ * const events: AcquisitionEvent[] = [
+ *   { kind: "new", acquisitionCost: new Decimal(300), initialMrr12: new Decimal(1200) },
+ *   { kind: "signup", acquisitionCost: new Decimal(300) },
+ *   { kind: "new", acquisitionCost: new Decimal(100), initialMrr12: new Decimal(600) },
+ * ];
+ * const figures = fold(events, acquisitionAccumulator(0.8));
+ * [figures.cac?.toString(), figures.averageNewMrr?.toString(), figures.cacPaybackMonths] //=> ["200", "75", 3.3333333333333335]
  */
 export function acquisitionAccumulator(
   grossMargin: number,
@@ -232,7 +241,15 @@ interface Row {
  * quarterly / 3, weekly × 52/12, daily × 365/12, divided by `intervalCount`), exact.
  *
  * @example
- * acquiredCustomers(parseSubscriptions(rows)).get("cus_00001")?.channel //=> "organic"
+ * const subs = parseSubscriptions([
+ *   { customerId: "c1", billingInterval: "month", amount: "29", startedAt: "2025-01-05T00:00:00Z", acquisitionChannel: "organic" },
+ *   { customerId: "c2", billingInterval: "month", amount: "49", startedAt: "2025-01-10T00:00:00Z",
+ *     trialEnd: "2025-01-24T00:00:00Z", acquisitionChannel: "paid_search", acquisitionCost: "120" },
+ *   { customerId: "c3", billingInterval: "year", amount: "290", startedAt: "2025-02-03T00:00:00Z",
+ *     acquisitionChannel: "paid_search", acquisitionCost: "200" },
+ * ]);
+ * const c2 = acquiredCustomers(subs).get("c2");
+ * [c2?.channel, c2?.firstPaidAt?.toISOString(), c2?.initialMrr.toString()] //=> ["paid_search", "2025-01-24T00:00:00.000Z", "49"]
  */
 export function acquiredCustomers(
   subscriptions: readonly Subscription[],
@@ -356,8 +373,18 @@ function deriveCustomers(
  * @throws {InvalidInputError} `invalid_option` (grossMargin, period, by), `invalid_time` (time zone,
  *   window bounds), `invalid_currency` (rows in different currencies).
  * @example
- * const r = acquisition(parseSubscriptions(rows), { period: "month", grossMargin: 0.8, from: "2025-01-01", to: "2026-06-30" });
- * r.periods[0].cac?.toFixed(2); r.periods[0].groups.get("paid_search")?.cacPaybackMonths
+ * const subs = parseSubscriptions([
+ *   { customerId: "c1", billingInterval: "month", amount: "29", startedAt: "2025-01-05T00:00:00Z", acquisitionChannel: "organic" },
+ *   { customerId: "c2", billingInterval: "month", amount: "49", startedAt: "2025-01-10T00:00:00Z",
+ *     trialEnd: "2025-01-24T00:00:00Z", acquisitionChannel: "paid_search", acquisitionCost: "120" },
+ *   { customerId: "c3", billingInterval: "year", amount: "290", startedAt: "2025-02-03T00:00:00Z",
+ *     acquisitionChannel: "paid_search", acquisitionCost: "200" },
+ * ]);
+ * const r = acquisition(subs, { period: "month", grossMargin: 0.8 });
+ * r.periods.map((p) => [p.label, p.newCustomers, p.cac?.toString()]) //=> [["2025-01", 2, "60"], ["2025-02", 1, "200"]]
+ * // January: CAC 60 / (average new MRR 39 × 0.8) months
+ * r.periods[0]?.cacPaybackMonths //=> 1.9230769230769231
+ * r.total.groups.get("paid_search")?.cac?.toString() //=> "160"
  */
 export function acquisition(
   subscriptions: readonly Subscription[],

@@ -87,6 +87,9 @@ function amount(v: unknown, index: number, path: string, units: boolean): Decima
 
 /**
  * Mergeable state of one period's sums (merge = concatenation of rows). Validates `own ≤ market` per row.
+ *
+ * @example
+ * fold([{ period: "2026", own: 30, market: 120 }], marketShareAccumulator({ measure: "units" })).share //=> 0.25
  */
 export function marketShareAccumulator(
   options?: MarketShareOptions,

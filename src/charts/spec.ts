@@ -9,7 +9,12 @@
 /** A Vega-Lite (v6) specification as plain JSON. */
 export type VegaLiteSpec = { $schema: string } & Record<string, unknown>;
 
-/** The Vega-Lite schema URL the specs declare. */
+/**
+ * The Vega-Lite schema URL the specs declare.
+ *
+ * @example
+ * VEGA_LITE_SCHEMA //=> "https://vega.github.io/schema/vega-lite/v6.json"
+ */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 /** Options shared by every chart function. */
@@ -22,7 +27,12 @@ export interface ChartOptions {
   height?: number;
 }
 
-/** Status colours shared by the scorecard and quadrant charts (colour-blind-safe Okabe–Ito tones). */
+/**
+ * Status colours shared by the scorecard and quadrant charts (colour-blind-safe Okabe–Ito tones).
+ *
+ * @example
+ * STATUS_COLORS.amber //=> "#E69F00"
+ */
 export const STATUS_COLORS = {
   green: "#009E73",
   amber: "#E69F00",
@@ -30,7 +40,12 @@ export const STATUS_COLORS = {
   no_data: "#999999",
 } as const;
 
-/** Base of every spec: schema, title, size, and a readable default config. */
+/**
+ * Base of every spec: schema, title, size (default 480 × 240), and a readable default config.
+ *
+ * @example
+ * baseSpec({ title: "NPS" }, { title: "Score", width: 300 }) //=> { title: "NPS", width: 300, height: 240, … }
+ */
 export function baseSpec(
   options: ChartOptions | undefined,
   defaults: { title: string; width?: number; height?: number },

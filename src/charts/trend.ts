@@ -15,7 +15,12 @@ export interface TrendPoint {
  * `ci.lower` to `ci.upper`. Periods with no data are left as gaps, not drawn as zero.
  *
  * @example
- * scoreTrendChart(byMonth.map((p) => ({ label: p.label, score: p.result.score, ci: p.result.ci })), { title: "NPS by month" })
+ * const byMonth = [
+ *   { label: "2026-01", result: { score: 20, ci: { lower: 10, upper: 30 } } },
+ *   { label: "2026-02", result: { score: null, ci: null } }, // no responses: a gap, not a zero
+ * ];
+ * const spec = scoreTrendChart(byMonth.map((p) => ({ label: p.label, score: p.result.score, ci: p.result.ci })), { title: "NPS by month" });
+ * [spec.$schema, spec.title] //=> ["https://vega.github.io/schema/vega-lite/v6.json", "NPS by month"]
  */
 export function scoreTrendChart(
   points: readonly TrendPoint[],

@@ -15,6 +15,9 @@ export type ClvModelTimeUnit = "day" | "week" | "month";
 /**
  * Model time units per month, the constants of `lifetimes` (`freq` "D": 30, "W": 4.345, "M": 1).
  * They are kept as is so results match that package; note 4.345 weeks ≈ 30.415 days, not 30.
+ *
+ * @example
+ * MODEL_UNITS_PER_MONTH //=> { day: 30, week: 4.345, month: 1 }
  */
 export const MODEL_UNITS_PER_MONTH: Readonly<Record<ClvModelTimeUnit, number>> = {
   day: 30,
@@ -76,8 +79,15 @@ export interface CustomerLifetimeValueResult {
  * @throws {InvalidInputError} `invalid_option` for a bad horizon, discount rate, unit or margin; a
  *   customer with invalid summary values.
  * @example
- * const bg = fitBgNbd(summary), gg = fitGammaGamma(summary);
- * customerLifetimeValue({ purchases: bg, spend: gg }, summary, { horizon: 12, discountRate: 0.01, timeUnit: "week" }).total
+ * // Models at the CDNOW estimates (weeks); usually the fits of fitBgNbd and fitGammaGamma.
+ * const bg = bgNbdModel({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 });
+ * const gg = gammaGammaModel({ p: 6.25, q: 3.74, v: 15.44 });
+ * const customers = [
+ *   { customerId: "a", frequency: 2, recency: 30.43, T: 38.86, monetaryValue: 22.35 },
+ *   { customerId: "b", frequency: 0, recency: 0, T: 38.86, monetaryValue: 0 },
+ * ];
+ * const clv = customerLifetimeValue({ purchases: bg, spend: gg }, customers, { horizon: 12, discountRate: 0.01, timeUnit: "week" });
+ * clv.customers.map((c) => c.value) //=> [36.289211125599216, 8.369004358920439]
  */
 export function customerLifetimeValue(
   models: { purchases: BgNbdModel; spend: GammaGammaModel },

@@ -170,6 +170,11 @@ export function gammaGammaModel(params: GammaGammaParams): GammaGammaModel {
 /**
  * Negative log-likelihood of the Gamma-Gamma model in θ = (ln p, ln q, ln v) with its analytic
  * gradient, over weighted distinct (x, z̄) pairs. Γ- and ψ-terms are computed once per distinct x.
+ *
+ * @example
+ * const f64 = (a: number[]) => Float64Array.from(a);
+ * const nll = gammaGammaNegLogLikelihood(f64([1, 2]), f64([20, 30]), f64([1, 1]));
+ * nll(f64([0, 0, 0]), new Float64Array(3)) //=> 12.941027544624792
  */
 export function gammaGammaNegLogLikelihood(
   x: Float64Array,
@@ -240,8 +245,11 @@ export function gammaGammaNegLogLikelihood(
  * @throws {InvalidInputError} monetaryValue ≤ 0 or non-finite for a customer with frequency > 0.
  * @throws {ConvergenceError} the optimiser did not converge.
  * @example
- * const gg = fitGammaGamma(summary);      // CDNOW: p ≈ 6.25, q ≈ 3.74, v ≈ 15.44
- * gg.conditionalExpectedValue({ frequency: 2, monetaryValue: 22.35 }) //=> ≈ 24.66
+ * // On the CDNOW repeat buyers: p ≈ 6.25, q ≈ 3.74, v ≈ 15.44. Here: twelve customers.
+ * const spend = [[1, 5], [1, 60], [2, 8], [1, 25], [3, 40], [2, 90], [1, 12], [4, 15], [1, 150], [2, 20], [6, 33], [1, 7]];
+ * const gg = fitGammaGamma(spend.map(([frequency, monetaryValue]) => ({ frequency: frequency!, recency: 10, T: 20, monetaryValue: monetaryValue! })));
+ * gg.params //=> ≈ { p: 1.3245, q: 3.4123, v: 68.821 }
+ * gg.conditionalExpectedValue({ frequency: 2, monetaryValue: 30 }) //=> ≈ 33.712
  */
 export function fitGammaGamma(
   summary: RfmInput,

@@ -54,7 +54,7 @@ export interface HistoricalClvResult {
  * @throws {InvalidInputError} a record without customerId or with an amount that is not money (index and path).
  * @example
  * historicalClv([{ customerId: "a", date: "2026-01-05", amount: "10.10" }, { customerId: "a", date: "2026-02-01", amount: "0.20" }], { margin: 0.5 })
- *   .customers[0].value.toString() //=> "5.15"
+ *   .customers[0]?.value.toString() //=> "5.15"
  */
 export function historicalClv<T extends RfmTransaction>(
   transactions: ArrayLike<T>,

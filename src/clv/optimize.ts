@@ -82,8 +82,14 @@ function cubicMin(a: number, fa: number, da: number, b: number, fb: number, db: 
  * (Nocedal & Wright eq. 6.20). Never throws: read `converged` and `message`.
  *
  * @example
- * const rosen = (x, g) => { g[0] = -2 * (1 - x[0]) - 400 * x[0] * (x[1] - x[0] ** 2); g[1] = 200 * (x[1] - x[0] ** 2); return (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2; };
- * minimizeBfgs(rosen, [-1.2, 1]).x //=> ≈ [1, 1]
+ * // Rosenbrock's function, minimum 0 at (1, 1)
+ * const rosen = (x: Float64Array, g: Float64Array) => {
+ *   const [a, b] = [x[0]!, x[1]!];
+ *   g[0] = -2 * (1 - a) - 400 * a * (b - a ** 2);
+ *   g[1] = 200 * (b - a ** 2);
+ *   return (1 - a) ** 2 + 100 * (b - a ** 2) ** 2;
+ * };
+ * minimizeBfgs(rosen, [-1.2, 1]).x //=> ≈ [1.00000, 1.00000]
  */
 export function minimizeBfgs(
   fg: ObjectiveWithGradient,

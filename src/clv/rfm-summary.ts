@@ -14,7 +14,12 @@ import { dayOfDateString, dayOfInstantFn, readDayBoundary } from "./days.js";
 /** Duration unit of `recency`, `T` and `holdoutDuration`. */
 export type RfmTimeUnit = "day" | "week" | "month";
 
-/** Days per unit: a week is 7 days; a month is the mean Gregorian month, 365.25/12 = 30.4375 days. */
+/**
+ * Days per unit: a week is 7 days; a month is the mean Gregorian month, 365.25/12 = 30.4375 days.
+ *
+ * @example
+ * RFM_UNIT_DAYS //=> { day: 1, week: 7, month: 30.4375 }
+ */
 export const RFM_UNIT_DAYS: Readonly<Record<RfmTimeUnit, number>> = { day: 1, week: 7, month: 365.25 / 12 };
 
 /** A transaction as {@link rfmSummary} reads it (see `transactionSchema` in `cxmetrics/schemas`). */

@@ -105,7 +105,13 @@ function checkInt(fn: string, name: string, t: unknown, min: number): number {
   return t;
 }
 
-/** Read counts into alive[0..K]; validates non-negative, non-increasing, alive[0] > 0. */
+/**
+ * Read counts into alive[0..K]; validates non-negative, non-increasing, alive[0] > 0. Accepts the
+ * alive counts, `{ alive }`, or `{ initial, churned }` (churned per period).
+ *
+ * @example
+ * readAliveCounts("fitShiftedBetaGeometric", { initial: 1000, churned: [369, 163] }) //=> [1000, 631, 468]
+ */
 export function readAliveCounts(fn: string, counts: SbgCounts): Float64Array {
   let alive: Float64Array;
   if (counts !== null && typeof counts === "object" && "churned" in counts && !("length" in counts)) {

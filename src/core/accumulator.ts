@@ -28,11 +28,13 @@ export interface Accumulator<In, State, Out> {
   result(state: State): Out;
 }
 
-/** Input, state and output types of an accumulator. */
+/** Input type of an accumulator (`AccumulatorInput<typeof acc>`). */
 // biome-ignore lint/suspicious/noExplicitAny: inference over any accumulator
 export type AccumulatorInput<A> = A extends Accumulator<infer I, any, any> ? I : never;
+/** State type of an accumulator (what `init`, `add` and `merge` return). */
 // biome-ignore lint/suspicious/noExplicitAny: inference over any accumulator
 export type AccumulatorState<A> = A extends Accumulator<any, infer S, any> ? S : never;
+/** Output type of an accumulator (what `result` returns). */
 // biome-ignore lint/suspicious/noExplicitAny: inference over any accumulator
 export type AccumulatorOutput<A> = A extends Accumulator<any, any, infer O> ? O : never;
 
@@ -46,7 +48,12 @@ export function fold<In, S, Out>(values: Iterable<In> | ArrayLike<In>, acc: Accu
   return acc.result(foldState(values, acc));
 }
 
-/** Like {@link fold} but returns the state, for merging later. */
+/**
+ * Like {@link fold} but returns the state, for merging later.
+ *
+ * @example
+ * foldState([1, 2, 3], momentsAccumulator()).n //=> 3
+ */
 export function foldState<In, S, Out>(values: Iterable<In> | ArrayLike<In>, acc: Accumulator<In, S, Out>): S {
   let state = acc.init();
   if (isArrayLike(values)) {
@@ -58,7 +65,13 @@ export function foldState<In, S, Out>(values: Iterable<In> | ArrayLike<In>, acc:
   return state;
 }
 
-/** Merge any number of states (left fold over `merge`, starting from `init()`). */
+/**
+ * Merge any number of states (left fold over `merge`, starting from `init()`).
+ *
+ * @example
+ * const acc = momentsAccumulator();
+ * acc.result(mergeStates(acc, [foldState([1, 2], acc), foldState([3, 4], acc)])).mean //=> 2.5
+ */
 export function mergeStates<In, S, Out>(acc: Accumulator<In, S, Out>, states: Iterable<S>): S {
   let out = acc.init();
   for (const s of states) out = acc.merge(out, s);
@@ -68,6 +81,9 @@ export function mergeStates<In, S, Out>(acc: Accumulator<In, S, Out>, states: It
 /**
  * Map an accumulator's input: `mapInput(npsAccumulator(), (r) => r.nps)` folds records.
  * The mapper receives the record and its index.
+ *
+ * @example
+ * fold([{ score: 4 }, { score: 6 }], mapInput(momentsAccumulator(), (r: { score: number }) => r.score)).mean //=> 5
  */
 export function mapInput<T, In, S, Out>(
   acc: Accumulator<In, S, Out>,
@@ -95,7 +111,10 @@ export interface GroupByOptions<K> {
  * The index passed to `add` is the row's index in the whole input.
  *
  * @example
- * groupBy(rows, (r) => r.segment, mapInput(npsAccumulator(), (r) => r.nps)).get("smb")?.score
+ * const rows = [{ segment: "smb", nps: 10 }, { segment: "ent", nps: 3 }, { segment: "smb", nps: 9 }];
+ * const bySegment = groupBy(rows, (r) => r.segment, mapInput(npsAccumulator(), (r) => r.nps));
+ * [...bySegment.keys()] //=> ["smb", "ent"]
+ * bySegment.get("smb")?.score //=> 100
  */
 export function groupBy<T, K, S, Out>(
   rows: Iterable<T> | ArrayLike<T>,
@@ -109,7 +128,12 @@ export function groupBy<T, K, S, Out>(
   return out;
 }
 
-/** Like {@link groupBy} but returns the states, for merging later. */
+/**
+ * Like {@link groupBy} but returns the states, for merging later.
+ *
+ * @example
+ * groupByState([1, 2, 3], (x) => x % 2, momentsAccumulator()).get(1)?.n //=> 2
+ */
 export function groupByState<T, K, S, Out>(
   rows: Iterable<T> | ArrayLike<T>,
   key: (row: T, index: number) => K,
@@ -137,7 +161,12 @@ export function groupByState<T, K, S, Out>(
   return states;
 }
 
-/** Code-point order for strings (not locale order), numeric for numbers, strings before others. */
+/**
+ * Code-point order for strings (not locale order), numeric for numbers, strings before others.
+ *
+ * @example
+ * ["b", "a", "B"].sort(compareKeys) //=> ["B", "a", "b"]
+ */
 export function compareKeys(a: unknown, b: unknown): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
   const sa = typeof a === "string" ? a : JSON.stringify(a);
@@ -145,12 +174,23 @@ export function compareKeys(a: unknown, b: unknown): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-/** A stable composite key for multi-key groups: JSON of the parts (`["smb","2026-03"]`). */
+/**
+ * A stable composite key for multi-key groups: JSON of the parts (`["smb","2026-03"]`).
+ *
+ * @example
+ * compositeKey("smb", "2026-03") //=> '["smb","2026-03"]'
+ */
 export function compositeKey(...parts: (string | number | boolean | null)[]): string {
   return JSON.stringify(parts);
 }
 
-/** True for arrays, typed arrays and other objects with a numeric `length` that are not strings. */
+/**
+ * True for arrays, typed arrays and other objects with a numeric `length` that are not strings.
+ *
+ * @example
+ * isArrayLike(new Float64Array(2)) //=> true
+ * isArrayLike(new Set([1])) //=> false
+ */
 export function isArrayLike<T>(x: Iterable<T> | ArrayLike<T>): x is ArrayLike<T> {
   return typeof x === "object" && x !== null && typeof (x as ArrayLike<T>).length === "number";
 }
@@ -164,7 +204,13 @@ type AnyAccumulator<In> = Accumulator<In, any, any>;
  * `{ nps: NpsResult, csat: CsatResult }`. The state is an object of the parts' states.
  *
  * @example
- * fold(rows, combine({ n: countAccumulator, nps: mapInput(npsAccumulator(), (r) => r.nps) }))
+ * const rows = [{ nps: 10, wait: 3 }, { nps: 6, wait: 5 }];
+ * const both = combine({
+ *   nps: mapInput(npsAccumulator(), (r: { nps: number; wait: number }) => r.nps),
+ *   wait: mapInput(momentsAccumulator(), (r: { nps: number; wait: number }) => r.wait),
+ * });
+ * const out = fold(rows, both);
+ * [out.nps.score, out.wait.mean] //=> [0, 4]
  */
 export function combine<In, A extends Record<string, AnyAccumulator<In>>>(
   parts: A & Record<string, AnyAccumulator<In>>,

@@ -10,7 +10,8 @@ import type { Accumulator } from "./accumulator.js";
  * Fold an async (or sync) iterable into an accumulator and return its result.
  *
  * @example
- * await foldAsync(readScores(), npsAccumulator())
+ * async function* readScores() { yield 10; yield 9; yield 3; }
+ * (await foldAsync(readScores(), momentsAccumulator())).mean //=> 7.33…
  */
 export async function foldAsync<In, S, Out>(
   values: AsyncIterable<In> | Iterable<In>,
@@ -19,7 +20,12 @@ export async function foldAsync<In, S, Out>(
   return acc.result(await foldStateAsync(values, acc));
 }
 
-/** Like {@link foldAsync} but returns the state, for merging. */
+/**
+ * Like {@link foldAsync} but returns the state, for merging.
+ *
+ * @example
+ * (await foldStateAsync([1, 2, 3], momentsAccumulator())).n //=> 3
+ */
 export async function foldStateAsync<In, S, Out>(
   values: AsyncIterable<In> | Iterable<In>,
   acc: Accumulator<In, S, Out>,
@@ -30,7 +36,13 @@ export async function foldStateAsync<In, S, Out>(
   return state;
 }
 
-/** Group an async iterable by key into a `Map` of results (insertion order of first appearance). */
+/**
+ * Group an async iterable by key into a `Map` of results (insertion order of first appearance).
+ *
+ * @example
+ * const byParity = await groupByAsync([1, 2, 3, 4], (x) => (x % 2 === 0 ? "even" : "odd"), momentsAccumulator());
+ * byParity.get("odd")?.mean //=> 2
+ */
 export async function groupByAsync<T, K, S, Out>(
   rows: AsyncIterable<T> | Iterable<T>,
   key: (row: T, index: number) => K,

@@ -48,8 +48,14 @@ export interface PeriodResult<Out> {
  * Rows are visited twice: once to parse instants (kept in a Float64Array), once to fold.
  *
  * @example
+ * const rows = [
+ *   { submittedAt: "2026-01-31T23:30:00Z", nps: 10 }, // already February in Berlin
+ *   { submittedAt: "2026-01-10T12:00:00Z", nps: 3 },
+ *   { submittedAt: "2026-03-05T12:00:00Z", nps: 9 },
+ * ];
  * byPeriod(rows, { at: (r) => r.submittedAt, period: "month", timeZone: "Europe/Berlin" },
  *   mapInput(npsAccumulator(), (r) => r.nps)).map((p) => [p.label, p.result.score])
+ * //=> [["2026-01", -100], ["2026-02", 100], ["2026-03", 100]]
  */
 export function byPeriod<T, S, Out>(
   rows: ArrayLike<T> | Iterable<T>,
@@ -60,7 +66,13 @@ export function byPeriod<T, S, Out>(
   return states.map((p) => ({ start: p.start, end: p.end, label: p.label, result: acc.result(p.state) }));
 }
 
-/** Like {@link byPeriod} but returns states, for merging. */
+/**
+ * Like {@link byPeriod} but returns states, for merging.
+ *
+ * @example
+ * byPeriodState([{ at: "2026-01-05T00:00:00Z", x: 1 }], { at: (r) => r.at, period: "year" },
+ *   mapInput(momentsAccumulator(), (r) => r.x)).map((p) => [p.label, p.state.n]) //=> [["2026", 1]]
+ */
 export function byPeriodState<T, S, Out>(
   rows: ArrayLike<T> | Iterable<T>,
   options: ByPeriodOptions<T>,

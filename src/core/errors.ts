@@ -47,7 +47,13 @@ export type ErrorCode =
   | "invalid_currency"
   | "internal_error";
 
-/** Base class of every error cxmetrics throws on purpose. `code` is stable; `message` is for people. */
+/**
+ * Base class of every error cxmetrics throws on purpose. `code` is stable; `message` is for people.
+ *
+ * @example
+ * const err = new CxMetricsError("empty_input", "no rows");
+ * [err instanceof Error, err.code, err.name] //=> [true, "empty_input", "CxMetricsError"]
+ */
 export class CxMetricsError extends Error {
   /** Stable machine-readable code. */
   readonly code: ErrorCode;
@@ -81,7 +87,10 @@ function describeIssue(issue: InputIssue): string {
  * (schema validation lists all of them; hot numeric functions stop at the first).
  *
  * @example
- * try { nps([10, 11]); } catch (e) { if (e instanceof InvalidInputError) e.issues[0].index; } //=> 1
+ * const err = (() => { try { return proportionInterval(1, 2, { level: 2 }); } catch (e) { return e; } })();
+ * err instanceof InvalidInputError && err.issues //=> [{ index: null, path: ["level"], code: "invalid_option", message: "expected a number strictly between 0 and 1, found 2" }]
+ * const bad = new InvalidInputError([{ index: 1, path: ["score"], code: "out_of_range", message: "score is 11" }]);
+ * [bad.code, bad.message] //=> ["out_of_range", "index 1 at score: score is 11"]
  */
 export class InvalidInputError extends CxMetricsError {
   /** Every problem found, in input order. */
@@ -130,7 +139,13 @@ function asErrorCode(code: string): ErrorCode {
   return KNOWN_CODES.has(code) ? (code as ErrorCode) : "invalid_record";
 }
 
-/** Too few observations (or degenerate data) for the statistic asked for; `needed` says what would suffice. */
+/**
+ * Too few observations (or degenerate data) for the statistic asked for; `needed` says what would suffice.
+ *
+ * @example
+ * const err = new InsufficientDataError("correlation: 2 complete rows", "at least 3 complete rows");
+ * [err.code, err.needed] //=> ["insufficient_data", "at least 3 complete rows"]
+ */
 export class InsufficientDataError extends CxMetricsError {
   /** What the computation needed, in words (e.g. "at least 3 complete rows"). */
   readonly needed: string;
@@ -148,7 +163,13 @@ export class InsufficientDataError extends CxMetricsError {
   }
 }
 
-/** An iterative fit stopped without converging. Carries the iteration count and the last gradient. */
+/**
+ * An iterative fit stopped without converging. Carries the iteration count and the last gradient.
+ *
+ * @example
+ * const err = new ConvergenceError("fitBgNbd: no convergence", 200, [0.1, -0.2]);
+ * [err.code, err.iterations, err.lastGradient] //=> ["did_not_converge", 200, [0.1, -0.2]]
+ */
 export class ConvergenceError extends CxMetricsError {
   readonly iterations: number;
   readonly lastGradient: number[];
@@ -160,7 +181,13 @@ export class ConvergenceError extends CxMetricsError {
   }
 }
 
-/** Throw an `InvalidInputError` with code `invalid_option` for an option out of its domain. */
+/**
+ * Throw an `InvalidInputError` with code `invalid_option` for an option out of its domain.
+ *
+ * @example
+ * const err = (() => { try { invalidOption("nps", "level", "a number in (0, 1)", 95); } catch (e) { return e; } })();
+ * err instanceof InvalidInputError && err.message //=> "nps: option level: input at level: expected a number in (0, 1), found 95"
+ */
 export function invalidOption(fn: string, name: string, expected: string, found: unknown): never {
   throw new InvalidInputError(
     [
@@ -175,7 +202,13 @@ export function invalidOption(fn: string, name: string, expected: string, found:
   );
 }
 
-/** Short, safe rendering of a value for error messages. */
+/**
+ * Short, safe rendering of a value for error messages (strings quoted and cut at 40 characters,
+ * objects named by type only, so no record contents leak into messages).
+ *
+ * @example
+ * [formatValue("x"), formatValue(NaN), formatValue([1]), formatValue({ a: 1 })] //=> ['"x"', "NaN", "an array", "a object"]
+ */
 export function formatValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")

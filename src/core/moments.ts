@@ -27,7 +27,12 @@ export interface Moments {
   max: number | null;
 }
 
-/** Fold one finite value into a Welford state (mutates and returns it). */
+/**
+ * Fold one finite value into a Welford state (mutates and returns it).
+ *
+ * @example
+ * addMoment(momentsAccumulator().init(), 5) //=> { n: 1, mean: 5, m2: 0, min: 5, max: 5 }
+ */
 export function addMoment(s: MomentsState, x: number): MomentsState {
   s.n += 1;
   const d = x - s.mean;
@@ -38,7 +43,13 @@ export function addMoment(s: MomentsState, x: number): MomentsState {
   return s;
 }
 
-/** Merge two Welford states (Chan et al.); mutates and returns `a`. */
+/**
+ * Merge two Welford states (Chan, Golub & LeVeque 1979 pairwise update); mutates and returns `a`.
+ *
+ * @example
+ * const acc = momentsAccumulator();
+ * momentsResult(mergeMoments(foldState([1, 2], acc), foldState([3, 4], acc))).variance //=> 1.6666666666666667
+ */
 export function mergeMoments(a: MomentsState, b: MomentsState): MomentsState {
   if (b.n === 0) return a;
   if (a.n === 0) {
@@ -59,7 +70,12 @@ export function mergeMoments(a: MomentsState, b: MomentsState): MomentsState {
   return a;
 }
 
-/** Result of a Welford state. */
+/**
+ * Result of a Welford state: mean, sample variance m2/(n − 1) (null below 2 values), sd, min, max.
+ *
+ * @example
+ * momentsResult(foldState([2, 4], momentsAccumulator())) //=> { n: 2, mean: 3, variance: 2, sd: 1.4142135623730951, min: 2, max: 4 }
+ */
 export function momentsResult(s: MomentsState): Moments {
   const variance = s.n >= 2 ? s.m2 / (s.n - 1) : null;
   return {

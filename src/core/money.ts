@@ -46,14 +46,25 @@ export function toDecimal(
   );
 }
 
-/** Sum of Decimals (exact). */
+/**
+ * Sum of Decimals (exact).
+ *
+ * @example
+ * sumDecimal([toDecimal("0.1"), toDecimal("0.2")]).toString() //=> "0.3"
+ */
 export function sumDecimal(values: Iterable<Decimal>): Decimal {
   let s = new Decimal(0);
   for (const v of values) s = s.plus(v);
   return s;
 }
 
-/** Ratio of two Decimals as a float64, or `null` when the denominator is zero. */
+/**
+ * Ratio of two Decimals as a float64, or `null` when the denominator is zero.
+ *
+ * @example
+ * ratio(toDecimal(1), toDecimal(4)) //=> 0.25
+ * ratio(toDecimal(1), toDecimal(0)) //=> null
+ */
 export function ratio(numerator: Decimal, denominator: Decimal): number | null {
   return denominator.isZero() ? null : numerator.div(denominator).toNumber();
 }

@@ -30,7 +30,12 @@ export function seededRandom(seed: number): Random {
   };
 }
 
-/** Uniform integer in [0, n) from a generator. */
+/**
+ * Uniform integer in [0, n) from a generator: ⌊rnd() · n⌋.
+ *
+ * @example
+ * const k = randomInt(seededRandom(7), 6); k >= 0 && k < 6 && Number.isInteger(k) //=> true
+ */
 export function randomInt(rnd: Random, n: number): number {
   return Math.floor(rnd() * n);
 }

@@ -25,7 +25,12 @@ import { InvalidInputError, formatValue } from "./errors.js";
 /** Calendar period granularity. */
 export type Period = "day" | "week" | "month" | "quarter" | "year";
 
-/** The periods {@link Period} allows, for validation. */
+/**
+ * The periods {@link Period} allows, for validation.
+ *
+ * @example
+ * PERIODS //=> ["day", "week", "month", "quarter", "year"]
+ */
 export const PERIODS: readonly Period[] = ["day", "week", "month", "quarter", "year"];
 
 /** An instant: a `Date`, epoch milliseconds, or an ISO-8601 string with an offset (`Z`, `+01:00`). */
@@ -43,7 +48,13 @@ const OFFSET_RE = /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/;
 const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
 const zoneCache = new Map<string, boolean>();
 
-/** True when `timeZone` is a time zone this runtime knows (IANA name or `UTC`). Cached. */
+/**
+ * True when `timeZone` is a time zone this runtime knows (IANA name or `UTC`). Cached.
+ *
+ * @example
+ * isValidTimeZone("Europe/Berlin") //=> true
+ * isValidTimeZone("Mars/Olympus") //=> false
+ */
 export function isValidTimeZone(timeZone: string): boolean {
   let ok = zoneCache.get(timeZone);
   if (ok === undefined) {
@@ -58,7 +69,12 @@ export function isValidTimeZone(timeZone: string): boolean {
   return ok;
 }
 
-/** Throw `invalid_time` unless `timeZone` is a known zone. */
+/**
+ * Return `timeZone` when it is a known zone; throw `InvalidInputError` code `invalid_time` otherwise.
+ *
+ * @example
+ * checkTimeZone("myMetric", "Asia/Kolkata") //=> "Asia/Kolkata"
+ */
 export function checkTimeZone(fn: string, timeZone: string): string {
   if (typeof timeZone !== "string" || !isValidTimeZone(timeZone)) {
     throw new InvalidInputError(
@@ -77,9 +93,14 @@ export function checkTimeZone(fn: string, timeZone: string): string {
 }
 
 /**
- * Parse an instant to epoch milliseconds, or return `null` when it is not valid (with the reason).
- * Strings must carry an offset (`2026-03-01T10:00:00+01:00`, `…Z`) unless `timeZone` is given, in
- * which case a local date-time or date (`2026-03-01 10:00`, `2026-03-01`) is read in that zone.
+ * Parse an instant to epoch milliseconds: `{ ms }`, or `{ error }` with the reason when it is not
+ * valid. Accepts a `Date`, finite epoch milliseconds or an ISO-8601 string. Strings must carry an
+ * offset (`2026-03-01T10:00:00+01:00`, `…Z`) unless `timeZone` is given, in which case a local
+ * date-time or date (`2026-03-01 10:00`, `2026-03-01`) is read in that zone.
+ *
+ * @example
+ * tryParseInstant("2026-03-01", "Europe/Berlin") //=> { ms: 1772319600000 }
+ * tryParseInstant("2026-03-01") //=> { error: '"2026-03-01" has no UTC offset…' }
  */
 export function tryParseInstant(value: unknown, timeZone?: string): { ms: number } | { error: string } {
   if (value instanceof Date) {
@@ -147,7 +168,13 @@ export function parseInstant(
   );
 }
 
-/** Start (epoch ms) of the calendar period containing `ms` in `timeZone`. */
+/**
+ * Start (epoch ms) of the calendar period containing `ms` in `timeZone` (default UTC; weeks start
+ * on `weekStartsOn`, default 1 = Monday).
+ *
+ * @example
+ * new Date(periodStart(Date.parse("2026-03-14T10:00:00Z"), "month")).toISOString() //=> "2026-03-01T00:00:00.000Z"
+ */
 export function periodStart(ms: number, period: Period, options?: CalendarOptions): number {
   const d = new TZDate(ms, options?.timeZone ?? "UTC");
   switch (period) {
@@ -164,7 +191,13 @@ export function periodStart(ms: number, period: Period, options?: CalendarOption
   }
 }
 
-/** Start (epoch ms) of the period after the one starting at `startMs` (or `k` periods after). */
+/**
+ * Start (epoch ms) of the period `k` periods after the one starting at `startMs` (calendar
+ * arithmetic in `timeZone`, so a "day" across a DST change is 23 or 25 hours).
+ *
+ * @example
+ * new Date(addPeriods(Date.parse("2026-01-01T00:00:00Z"), "quarter", 1)).toISOString() //=> "2026-04-01T00:00:00.000Z"
+ */
 export function addPeriods(startMs: number, period: Period, k: number, options?: CalendarOptions): number {
   const d = new TZDate(startMs, options?.timeZone ?? "UTC");
   switch (period) {
@@ -186,6 +219,10 @@ const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 /**
  * Label of the period starting at `startMs`: `2026-03-14` (day), `2026-W12` (ISO week, when weeks
  * start on Monday) or the start date `2026-03-15` (other week starts), `2026-03`, `2026-Q1`, `2026`.
+ *
+ * @example
+ * periodLabel(Date.parse("2026-03-16T00:00:00Z"), "week") //=> "2026-W12"
+ * periodLabel(Date.parse("2026-03-16T00:00:00Z"), "quarter") //=> "2026-Q1"
  */
 export function periodLabel(startMs: number, period: Period, options?: CalendarOptions): string {
   const d = new TZDate(startMs, options?.timeZone ?? "UTC");
@@ -212,7 +249,13 @@ export interface PeriodBounds {
   label: string;
 }
 
-/** Check the period option. */
+/**
+ * Check the period option: return it when it is one of {@link PERIODS}, otherwise throw
+ * `InvalidInputError` code `invalid_option` naming `fn`.
+ *
+ * @example
+ * checkPeriod("myMetric", "month") //=> "month"
+ */
 export function checkPeriod(fn: string, period: unknown): Period {
   if (!PERIODS.includes(period as Period)) {
     throw new InvalidInputError(
@@ -233,6 +276,10 @@ export function checkPeriod(fn: string, period: unknown): Period {
 /**
  * Every period from the one containing `fromMs` to the one containing `toMs` inclusive, in order.
  * Boundaries as epoch ms: `starts[i]` is the start of period i and `starts[length]` the end of the last.
+ *
+ * @example
+ * periodRange(Date.parse("2026-01-15T00:00:00Z"), Date.parse("2026-03-02T00:00:00Z"), "month").labels
+ * //=> ["2026-01", "2026-02", "2026-03"]
  */
 export function periodRange(
   fromMs: number,
@@ -265,7 +312,13 @@ export function periodRange(
   return { starts, labels };
 }
 
-/** Index of the period containing `ms` given sorted boundaries (binary search); -1 outside. */
+/**
+ * Index of the period containing `ms` given sorted boundaries (binary search); -1 outside.
+ *
+ * @example
+ * locatePeriod([0, 10, 20], 15) //=> 1
+ * locatePeriod([0, 10, 20], 20) //=> -1
+ */
 export function locatePeriod(starts: ArrayLike<number>, ms: number): number {
   let lo = 0;
   let hi = starts.length - 1;

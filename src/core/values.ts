@@ -34,6 +34,11 @@ export type Accessor<T, V = number | null | undefined> = (row: T, index: number)
  * @param value the offending value
  * @param expected what was expected, in words ("an integer from 0 to 10")
  * @param integer whether integers are required
+ *
+ * @example
+ * const err = (() => { try { throwBadValue("nps", 3, 11, "an integer from 0 to 10"); } catch (e) { return e; } })();
+ * err instanceof InvalidInputError && err.code //=> "out_of_range"
+ * err instanceof InvalidInputError && err.message //=> "nps: index 3: value is 11; expected an integer from 0 to 10"
  */
 export function throwBadValue(
   fn: string,
@@ -65,6 +70,11 @@ export function throwBadValue(
 /**
  * Read the overloaded `(values, options)` / `(rows, accessor, options)` arguments into a uniform
  * iteration: calls `visit(value, index)` for each value.
+ *
+ * @example
+ * const seen: unknown[] = [];
+ * forEachValue([{ x: 1 }, { x: 2 }], (r: { x: number }) => r.x, (v, i) => seen.push([i, v]));
+ * seen //=> [[0, 1], [1, 2]]
  */
 export function forEachValue<T>(
   data: ArrayLike<unknown> | Iterable<T>,
@@ -101,7 +111,14 @@ export interface Warning {
   message: string;
 }
 
-/** The conventional small-sample warning (n < 30). */
+/**
+ * The conventional small-sample warning: one `small_sample` warning when 0 < n < `threshold`
+ * (default 30, the usual rule of thumb for normal-approximation intervals), none otherwise.
+ *
+ * @example
+ * smallSampleWarning(12).map((w) => w.code) //=> ["small_sample"]
+ * smallSampleWarning(30) //=> []
+ */
 export function smallSampleWarning(n: number, threshold = 30): Warning[] {
   return n > 0 && n < threshold
     ? [
@@ -113,7 +130,13 @@ export function smallSampleWarning(n: number, threshold = 30): Warning[] {
     : [];
 }
 
-/** Validate a confidence level in (0, 1). */
+/**
+ * Validate a confidence level in (0, 1): return it, or throw `InvalidInputError` code
+ * `invalid_option` naming `fn`.
+ *
+ * @example
+ * checkLevel("myMetric", 0.9) //=> 0.9
+ */
 export function checkLevel(fn: string, level: number): number {
   if (typeof level !== "number" || !(level > 0 && level < 1)) {
     throw new InvalidInputError(

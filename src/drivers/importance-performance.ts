@@ -16,7 +16,12 @@ import {
   keyDrivers,
 } from "./key-drivers.js";
 
-/** The Vega-Lite v5 schema URL the quadrant chart declares. */
+/**
+ * The Vega-Lite v6 schema URL the quadrant chart declares.
+ *
+ * @example
+ * IPA_VEGA_LITE_SCHEMA //=> "https://vega.github.io/schema/vega-lite/v6.json"
+ */
 export const IPA_VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 /** Quadrant labels (Martilla & James 1977). */
@@ -64,7 +69,14 @@ function centre(values: number[], how: "mean" | "median"): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Quadrant of a driver: high importance means importance ≥ cut (likewise performance). */
+/**
+ * Quadrant of a driver (Martilla & James 1977): high importance means importance ≥ cut (likewise
+ * performance).
+ *
+ * @example
+ * ipaQuadrant(0.4, 0.3, { importance: 0.25, performance: 0.5 }) //=> "concentrate here"
+ * ipaQuadrant(0.1, 0.8, { importance: 0.25, performance: 0.5 }) //=> "possible overkill"
+ */
 export function ipaQuadrant(
   importance: number,
   performance: number,
@@ -84,8 +96,14 @@ export function ipaQuadrant(
  *
  * @throws whatever {@link keyDrivers} throws; `invalid_option` for a bad measure, cut, or a missing `topBox`.
  * @example
- * const ipa = importancePerformance({ outcome: nps, drivers: { speed, price } }, { performance: "topBox", topBox: 4 });
- * ipa.drivers.filter((d) => d.quadrant === "concentrate here");
+ * const nps = [9, 7, 10, 4, 8, 6, 10, 3, 9, 5];
+ * const speed = [5, 4, 5, 2, 4, 3, 5, 1, 4, 3];
+ * const price = [3, 4, 4, 2, 5, 3, 4, 3, 3, 2];
+ * const ease = [4, 3, 5, 3, 4, 4, 5, 2, 5, 2];
+ * const ipa = importancePerformance({ outcome: nps, drivers: { speed, price, ease } }, { performance: "topBox", topBox: 4 });
+ * // importance = LMG share of R²; performance = share of ratings ≥ 4
+ * ipa.drivers.map((d) => [d.name, d.performance, d.quadrant])
+ * //=> [["speed", 0.6, "keep up"], ["price", 0.4, "low priority"], ["ease", 0.6, "keep up"]]
  */
 export function importancePerformance(
   data: KeyDriversData,

@@ -99,7 +99,13 @@ export interface CustomerFlow {
   reactivatedIn: number[];
 }
 
-/** Is boundary j inside one of the (sorted, disjoint) ranges? */
+/**
+ * Is boundary j inside one of the (sorted, disjoint, inclusive) ranges?
+ *
+ * @example
+ * coveredAt([[0, 1], [4, 5]], 1) //=> true
+ * coveredAt([[0, 1], [4, 5]], 2) //=> false
+ */
 export function coveredAt(ranges: readonly [number, number][], j: number): boolean {
   for (let k = ranges.length - 1; k >= 0; k--) {
     const r = ranges[k]!;
@@ -108,7 +114,19 @@ export function coveredAt(ranges: readonly [number, number][], j: number): boole
   return false;
 }
 
-/** Compute a customer's boundary coverage, new period and reactivation periods (definitions: snapshot, new, reactivated). */
+/**
+ * Compute a customer's boundary coverage, new period and reactivation periods (definitions: snapshot,
+ * new, reactivated). `null` when the customer has no paid time.
+ *
+ * @example
+ * const [jan, feb, mar] = ["2025-01-01", "2025-02-01", "2025-03-01"].map((d) => Date.parse(`${d}T00:00:00Z`));
+ * const grid = { period: "month" as const, timeZone: "UTC", weekStartsOn: 1 as const, starts: [jan!, feb!, mar!],
+ *   labels: ["2025-01", "2025-02"], asOf: Number.POSITIVE_INFINITY };
+ * // One customer paying 30.00 a month (3000 units of 1/100) from 1 January to 15 February.
+ * const history = { customerId: "c1", signup: jan!, firstRow: {}, rows: [{ index: 0, subscriptionId: null,
+ *   paidStart: jan!, end: Date.parse("2025-02-15T00:00:00Z"), startedAt: jan!, units: 3000n, excluded: null }] };
+ * customerFlow(history, grid.starts) //=> { ranges: [[1, 1]], firstPeriod: 0, reactivatedIn: [] }
+ */
 export function customerFlow(
   history: CustomerHistory<unknown>,
   starts: readonly number[],
@@ -142,6 +160,16 @@ export function customerFlow(
  * Mergeable state of customer counts on a fixed period grid. Input: one customer's whole history
  * (customer-level definitions need all of a customer's rows together), so merge = concatenation
  * holds when parts hold disjoint customers.
+ *
+ * @example
+ * const [jan, feb, mar] = ["2025-01-01", "2025-02-01", "2025-03-01"].map((d) => Date.parse(`${d}T00:00:00Z`));
+ * const grid = { period: "month" as const, timeZone: "UTC", weekStartsOn: 1 as const, starts: [jan!, feb!, mar!],
+ *   labels: ["2025-01", "2025-02"], asOf: Number.POSITIVE_INFINITY };
+ * // One customer paying 30.00 a month (3000 units of 1/100) from 1 January to 15 February.
+ * const history = { customerId: "c1", signup: jan!, firstRow: {}, rows: [{ index: 0, subscriptionId: null,
+ *   paidStart: jan!, end: Date.parse("2025-02-15T00:00:00Z"), startedAt: jan!, units: 3000n, excluded: null }] };
+ * fold([history], customerRetentionAccumulator(grid)).map((r) => [r.label, r.newCustomers, r.churnedCustomers])
+ * //=> [["2025-01", 1, 0], ["2025-02", 0, 1]]
  */
 export function customerRetentionAccumulator(
   grid: PeriodGrid,
@@ -300,8 +328,15 @@ const DENOMINATORS: readonly ChurnDenominator[] = ["start", "startPlusNew", "all
  * @returns one row per period from `from` to `to`, or a `Map` of such arrays per group when `by` is given
  * @throws {InvalidInputError} `invalid_time`, `out_of_range` (end before start), `invalid_currency`, `invalid_option`
  * @example
- * customerRetention(parseSubscriptions(rows), { from: "2025-01-01T00:00:00Z", to: "2025-12-31T00:00:00Z",
- *   period: "month", asOf: "2026-01-01T00:00:00Z" })[0].churnRate //=> 0.0466…
+ * const subs = parseSubscriptions([
+ *   { customerId: "c1", billingInterval: "month", amount: "30", startedAt: "2025-01-01T00:00:00Z", endedAt: "2025-02-15T00:00:00Z" },
+ *   { customerId: "c2", billingInterval: "month", amount: "50", startedAt: "2025-01-01T00:00:00Z" },
+ *   { customerId: "c3", billingInterval: "year", amount: "600", startedAt: "2025-02-10T00:00:00Z" },
+ * ]);
+ * const rows = customerRetention(subs, { from: "2025-01-01T00:00:00Z", to: "2025-03-31T00:00:00Z", period: "month" });
+ * rows.map((r) => [r.label, r.startingCustomers, r.newCustomers, r.churnedCustomers, r.churnRate])
+ * //=> [["2025-01", 0, 2, 0, null], ["2025-02", 2, 1, 1, 0.5], ["2025-03", 2, 0, 0, 0]]
+ * rows[1]?.churnRates //=> { start: 0.5, startPlusNew: 0.3333333333333333, allExposed: 0.3333333333333333 }
  */
 export function customerRetention<R extends SubscriptionLike>(
   subscriptions: readonly R[],

@@ -82,6 +82,16 @@ const KINDS: readonly MrrMovementKind[] = ["new", "expansion", "contraction", "c
  * Mergeable MRR-movement state on a fixed grid. Input: one customer's whole history with MRR in
  * units of `1 / unitsPerCurrency` (as read by the library); merge = concatenation for parts
  * holding disjoint customers.
+ *
+ * @example
+ * const [jan, feb, mar] = ["2025-01-01", "2025-02-01", "2025-03-01"].map((d) => Date.parse(`${d}T00:00:00Z`));
+ * const grid = { period: "month" as const, timeZone: "UTC", weekStartsOn: 1 as const, starts: [jan!, feb!, mar!],
+ *   labels: ["2025-01", "2025-02"], asOf: Number.POSITIVE_INFINITY };
+ * // One customer paying 30.00 a month (3000 units of 1/100) from 1 January to 15 February.
+ * const history = { customerId: "c1", signup: jan!, firstRow: {}, rows: [{ index: 0, subscriptionId: null,
+ *   paidStart: jan!, end: Date.parse("2025-02-15T00:00:00Z"), startedAt: jan!, units: 3000n, excluded: null }] };
+ * fold([history], mrrMovementsAccumulator(grid, 100n)).map((r) => [r.label, r.new.toString(), r.churn.toString()])
+ * //=> [["2025-01", "30", "0"], ["2025-02", "0", "30"]]
  */
 export function mrrMovementsAccumulator(
   grid: PeriodGrid,
@@ -232,8 +242,14 @@ export function mrrMovementsAccumulator(
  * @returns one row per period, or a `Map` of arrays per group when `by` is given
  * @throws {InvalidInputError} `invalid_time`, `out_of_range`, `invalid_currency`, `invalid_option`
  * @example
- * mrrMovements(subs, { from: "2025-01-01T00:00:00Z", to: "2025-01-31T00:00:00Z", asOf: "2026-07-01T00:00:00Z" })[0]
- *   .startingMrr.toFixed(2) //=> "70970.35"
+ * const subs = parseSubscriptions([
+ *   { customerId: "c1", billingInterval: "month", amount: "30", startedAt: "2025-01-01T00:00:00Z", endedAt: "2025-02-15T00:00:00Z" },
+ *   { customerId: "c2", billingInterval: "month", amount: "50", startedAt: "2025-01-01T00:00:00Z" },
+ *   { customerId: "c3", billingInterval: "year", amount: "600", startedAt: "2025-02-10T00:00:00Z" },
+ * ]);
+ * const feb = mrrMovements(subs, { from: "2025-01-01T00:00:00Z", to: "2025-03-31T00:00:00Z" })[1]!;
+ * [feb.startingMrr, feb.new, feb.churn, feb.endingMrr].map(String); //=> ["80", "50", "30", "100"]
+ * [feb.grossRevenueRetention, feb.netRevenueRetention, feb.quickRatio] //=> [0.625, 0.625, 1.6666666666666667]
  */
 export function mrrMovements<R extends SubscriptionLike>(
   subscriptions: readonly R[],

@@ -91,7 +91,13 @@ const D40 = Decimal.clone({ precision: 40 });
  * The mergeable state behind {@link repeatPurchase} (merge = concatenation of the order sets).
  *
  * @example
- * fold(orders, repeatPurchaseAccumulator()).repeatPurchaseRate
+ * const orders = parseOrders([
+ *   { orderId: "o1", customerId: "a", orderedAt: "2025-01-03T10:00:00Z", amount: "20" },
+ *   { orderId: "o2", customerId: "a", orderedAt: "2025-02-03T10:00:00Z", amount: "25" },
+ *   { orderId: "o3", customerId: "b", orderedAt: "2025-01-20T10:00:00Z", amount: "40" },
+ * ]);
+ * const all = fold(orders, repeatPurchaseAccumulator());
+ * [all.buyers, all.repeatBuyers, all.repeatPurchaseRate, all.purchaseFrequency] //=> [2, 1, 0.5, 1.5]
  */
 export function repeatPurchaseAccumulator(): Accumulator<
   RepeatPurchaseOrder,
@@ -168,8 +174,15 @@ function summarize(st: RepeatPurchaseState): RepeatPurchaseSummary {
  * @throws {InvalidInputError} `invalid_option` (period), `invalid_time` (unknown time zone,
  *   instant without offset), `invalid_type` (customer id or amount).
  * @example
- * repeatPurchase(parseOrders(rows), { period: "month", timeZone: "America/New_York", from: "2025-01-01", to: "2026-06-30" })
- *   .periods.map((p) => [p.label, p.repeatPurchaseRate])
+ * const orders = parseOrders([
+ *   { orderId: "o1", customerId: "a", orderedAt: "2025-01-03T10:00:00Z", amount: "20" },
+ *   { orderId: "o2", customerId: "a", orderedAt: "2025-02-03T10:00:00Z", amount: "25" },
+ *   { orderId: "o3", customerId: "b", orderedAt: "2025-01-20T10:00:00Z", amount: "40" },
+ * ]);
+ * const r = repeatPurchase(orders, { period: "month" });
+ * // within each month nobody bought twice; over the window customer "a" did
+ * r.periods.map((p) => [p.label, p.repeatPurchaseRate]) //=> [["2025-01", 0], ["2025-02", 0]]
+ * r.total.repeatPurchaseRate //=> 0.5
  */
 export function repeatPurchase(
   orders: readonly RepeatPurchaseOrder[],

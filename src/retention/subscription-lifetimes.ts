@@ -90,8 +90,14 @@ interface PaidRow {
  * @throws {InvalidInputError} `invalid_option` (missing or bad `asOf`, unknown unit or spells),
  *   `invalid_type` (input not an array).
  * @example
- * const life = subscriptionLifetimes(parseSubscriptions(rows), { asOf: "2026-07-01T00:00:00Z" });
- * kaplanMeier(life).median.estimate // median lifetime in days
+ * const subs = parseSubscriptions([
+ *   { customerId: "c1", billingInterval: "month", amount: "30", startedAt: "2025-01-01T00:00:00Z", endedAt: "2025-02-15T00:00:00Z" },
+ *   { customerId: "c2", billingInterval: "month", amount: "50", startedAt: "2025-01-01T00:00:00Z" },
+ *   { customerId: "c3", billingInterval: "year", amount: "600", startedAt: "2025-02-10T00:00:00Z" },
+ * ]);
+ * const life = subscriptionLifetimes(subs, { asOf: "2025-04-01T00:00:00Z" });
+ * [life.durations, life.events]; //=> [[45, 90, 50], [1, 0, 0]]
+ * kaplanMeier(life).at(60).survival //=> 0.6666666666666667
  */
 export function subscriptionLifetimes(
   subscriptions: readonly Subscription[],

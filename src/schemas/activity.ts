@@ -50,7 +50,13 @@ export const activityEventSchema = z.preprocess(
 /** A validated activity event. */
 export type ActivityEvent = z.output<typeof activityEventSchema>;
 
-/** Validate activity events; `{ success: false, error }` lists every issue with index and path. */
+/**
+ * Validate activity events; `{ success: false, error }` lists every issue with index and path.
+ *
+ * @example
+ * const r = safeParseActivityEvents([{ userId: "u1", occurredAt: "2026-03-01 10:00" }]);
+ * r.success ? [] : r.error.issues.map((i) => [i.index, i.path, i.code]) //=> [[0, ["occurredAt"], "invalid_time"]]
+ */
 export function safeParseActivityEvents(input: unknown): SafeParseResult<ActivityEvent> {
   return safeParseWith(activityEventSchema, input, "activity events");
 }
@@ -59,7 +65,7 @@ export function safeParseActivityEvents(input: unknown): SafeParseResult<Activit
  * Validate activity events; throws `InvalidInputError` listing every issue (index, path).
  * @throws {InvalidInputError} `invalid_time` for an instant without an offset.
  * @example
- * parseActivityEvents([{ user_id: "u1", occurred_at: "2026-01-05T09:00:00Z" }])[0].occurredAt.getTime() //=> 1767603600000
+ * parseActivityEvents([{ user_id: "u1", occurred_at: "2026-01-05T09:00:00Z" }])[0]?.occurredAt.getTime() //=> 1767603600000
  */
 export function parseActivityEvents(input: unknown): ActivityEvent[] {
   const r = safeParseActivityEvents(input);

@@ -135,7 +135,7 @@ export function safeParseOrders(input: unknown, options?: ParseOrdersOptions): S
  * amount), `invalid_currency` (mixed currencies), `invalid_record` (several issues at once).
  * @example
  * parseOrders([{ order_id: "o1", customer_id: "c1", ordered_at: "2026-01-01T04:59:59.999Z",
- *   amount: "12.50" }])[0].amount.toString() //=> "12.5"
+ *   amount: "12.50" }])[0]?.amount.toString() //=> "12.5"
  */
 export function parseOrders(input: unknown, options?: ParseOrdersOptions): Order[] {
   const r = safeParseOrders(input, options);

@@ -10,7 +10,14 @@ import { type InputIssue, InvalidInputError, formatValue } from "../core/errors.
 /** Result of a `safeParseX` function: the typed records, or the error listing every issue. */
 export type SafeParseResult<T> = { success: true; data: T[] } | { success: false; error: InvalidInputError };
 
-/** Convert one zod issue (inside record `index`) to an {@link InputIssue}. */
+/**
+ * Convert one zod issue (inside record `index`) to an {@link InputIssue}; a custom issue carrying
+ * `params.code` keeps that cxmetrics code.
+ *
+ * @example
+ * zodIssueToInputIssue({ code: "custom", path: ["amount"], message: "expected ≥ 0", input: -1 }, 3)
+ * //=> { index: 3, path: ["amount"], code: "custom", message: "expected ≥ 0" }
+ */
 export function zodIssueToInputIssue(issue: z.core.$ZodIssue, index: number | null): InputIssue {
   // Custom issues raised by our refinements carry the cxmetrics code in params.code.
   const params = (issue as { params?: { code?: unknown } }).params;
@@ -26,6 +33,10 @@ export function zodIssueToInputIssue(issue: z.core.$ZodIssue, index: number | nu
 /**
  * Validate `input` as an array of records with `schema`, collecting every issue of every record.
  * Returns the parsed records (new objects; the input is not mutated) or an `InvalidInputError`.
+ *
+ * @example
+ * const r = safeParseRecords(activityEventSchema, [{ userId: "u1" }], "activity events");
+ * r.success ? "" : r.error.message //=> "parse activity events: index 0 at occurredAt: instant is undefined; expected a Date or an ISO-8601 string"
  */
 export function safeParseRecords<S extends z.ZodType>(
   schema: S,
@@ -60,7 +71,12 @@ export function safeParseRecords<S extends z.ZodType>(
   return { success: true, data: out };
 }
 
-/** Like {@link safeParseRecords} but throws the `InvalidInputError`. */
+/**
+ * Like {@link safeParseRecords} but throws the `InvalidInputError`.
+ *
+ * @example
+ * parseRecords(activityEventSchema, [{ userId: 7, occurredAt: "2026-03-01T10:00:00Z" }], "activity events")[0]?.userId //=> "7"
+ */
 export function parseRecords<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S>[] {
   const r = safeParseRecords(schema, input, what);
   if (!r.success) throw r.error;

@@ -19,11 +19,26 @@ import { z } from "zod";
 import { type InputIssue, InvalidInputError, formatValue } from "../core/errors.js";
 import { zodIssueToInputIssue } from "./parse.js";
 
-/** Say vs do: `"opinion"` (survey answers: NPS, CSAT, CES) or `"activity"` (renewals, purchases, tickets). */
+/**
+ * Say vs do: `"opinion"` (survey answers: NPS, CSAT, CES) or `"activity"` (renewals, purchases, tickets).
+ *
+ * @example
+ * MEASURE_KINDS //=> ["opinion", "activity"]
+ */
 export const MEASURE_KINDS = ["opinion", "activity"] as const;
-/** `"leading"` (moves before the outcome, e.g. effort) or `"lagging"` (the outcome, e.g. retention). */
+/**
+ * `"leading"` (moves before the outcome, e.g. effort) or `"lagging"` (the outcome, e.g. retention).
+ *
+ * @example
+ * MEASURE_TIMINGS //=> ["leading", "lagging"]
+ */
 export const MEASURE_TIMINGS = ["leading", "lagging"] as const;
-/** Which way is good: up, down, or inside a `{ min, max }` band. */
+/**
+ * Which way is good: up, down, or inside a `{ min, max }` band.
+ *
+ * @example
+ * MEASURE_DIRECTIONS //=> ["higherIsBetter", "lowerIsBetter", "inRange"]
+ */
 export const MEASURE_DIRECTIONS = ["higherIsBetter", "lowerIsBetter", "inRange"] as const;
 
 /** Say vs do. */
@@ -37,7 +52,12 @@ const finite = z.number();
 const idSchema = z.string().min(1, "expected a non-empty id");
 const weightSchema = z.number().min(0, "expected a weight ≥ 0").default(1);
 
-/** A closed band `[min, max]` (the target of an `inRange` measure). */
+/**
+ * A closed band `[min, max]` (the target of an `inRange` measure).
+ *
+ * @example
+ * targetRangeSchema.safeParse({ min: 2, max: 1 }).success //=> false
+ */
 export const targetRangeSchema = z
   .strictObject({ min: finite, max: finite })
   .refine((r) => r.min <= r.max, { message: "expected min ≤ max", path: ["max"] });
@@ -49,6 +69,9 @@ export type TargetRange = z.output<typeof targetRangeSchema>;
  * target, amber within `amberTolerance` (default 0.10, i.e. 10 %) of the target, red beyond.
  * `green` moves the green boundary away from the target; `amber` gives the amber boundary as an
  * absolute value (a `{ min, max }` band for `inRange`); `amber` and `amberTolerance` exclude each other.
+ *
+ * @example
+ * measureThresholdsSchema.parse({ amberTolerance: 0.05 }) //=> { amberTolerance: 0.05 }
  */
 export const measureThresholdsSchema = z.strictObject({
   /** Fraction of |target| (per bound for `inRange`) within which a miss is amber. Default 0.1. */
@@ -61,7 +84,12 @@ export const measureThresholdsSchema = z.strictObject({
 /** Status thresholds of a measure. */
 export type MeasureThresholds = z.output<typeof measureThresholdsSchema>;
 
-/** A competitor's (or an industry) value of the same measure. */
+/**
+ * A competitor's (or an industry) value of the same measure.
+ *
+ * @example
+ * benchmarkSchema.parse({ name: "Industry median", value: 32 }).value //=> 32
+ */
 export const benchmarkSchema = z.strictObject({
   /** Competitor or benchmark name ("Competitor A", "Industry median"). */
   name: z.string().min(1, "expected a non-empty name"),
@@ -75,6 +103,9 @@ export type Benchmark = z.output<typeof benchmarkSchema>;
 /**
  * How to compute a measure from data: a metric registered in a {@link MetricRegistry}, the `field`
  * (dot path) of its result to read, and parameters passed to it.
+ *
+ * @example
+ * measureBindingSchema.parse({ metric: "nps", field: "score" }).metric //=> "nps"
  */
 export const measureBindingSchema = z.strictObject({
   /** Registered metric name, e.g. `"nps"`, `"customerRetentionRate"`. */
@@ -87,7 +118,13 @@ export const measureBindingSchema = z.strictObject({
 /** How to compute a measure from data. */
 export type MeasureBinding = z.output<typeof measureBindingSchema>;
 
-/** A measure (KPI) of an objective. */
+/**
+ * A measure (KPI) of an objective.
+ *
+ * @example
+ * measureSchema.parse({ id: "nps", name: "NPS", kind: "opinion", timing: "lagging", unit: "points",
+ *   direction: "higherIsBetter", baseline: 20, target: 40 }).weight //=> 1
+ */
 export const measureSchema = z.strictObject({
   id: idSchema,
   name: z.string().min(1, "expected a non-empty name"),
@@ -111,7 +148,12 @@ export const measureSchema = z.strictObject({
 /** A measure (KPI) of an objective. */
 export type Measure = z.output<typeof measureSchema>;
 
-/** An objective, written as the customer would say it ("… gives me fast and honest results"). */
+/**
+ * An objective, written as the customer would say it ("… gives me fast and honest results").
+ *
+ * @example
+ * objectiveSchema.safeParse({ id: "o1", statement: "They answer fast", measures: [] }).success //=> true
+ */
 export const objectiveSchema = z.strictObject({
   id: idSchema,
   /** The objective in the customer's voice. */
@@ -124,7 +166,12 @@ export const objectiveSchema = z.strictObject({
 /** An objective. */
 export type Objective = z.output<typeof objectiveSchema>;
 
-/** A perspective (financial, customer, internal process, learning and growth …). */
+/**
+ * A perspective (financial, customer, internal process, learning and growth …).
+ *
+ * @example
+ * perspectiveSchema.safeParse({ id: "customer", name: "Customer", objectives: [] }).success //=> true
+ */
 export const perspectiveSchema = z.strictObject({
   id: idSchema,
   name: z.string().min(1, "expected a non-empty name"),
@@ -135,7 +182,12 @@ export const perspectiveSchema = z.strictObject({
 /** A perspective. */
 export type Perspective = z.output<typeof perspectiveSchema>;
 
-/** A cause-and-effect link of the strategy map: achieving `from` drives `to`. */
+/**
+ * A cause-and-effect link of the strategy map: achieving `from` drives `to`.
+ *
+ * @example
+ * causeEffectLinkSchema.parse({ from: "easy", to: "recommend" }) //=> { from: "easy", to: "recommend" }
+ */
 export const causeEffectLinkSchema = z.strictObject({
   from: idSchema,
   to: idSchema,
@@ -393,6 +445,9 @@ function refineScorecard(sc: z.output<typeof scorecardShape>, ctx: Ctx): void {
 /**
  * Zod schema of a {@link Scorecard}. Parse through {@link parseScorecard} to get an
  * `InvalidInputError` whose issues carry our codes (`duplicate_id`, `cycle`, …).
+ *
+ * @example
+ * scorecardSchema.safeParse({ name: "x", perspectives: [] }).success //=> false
  */
 export const scorecardSchema = scorecardShape.superRefine(refineScorecard);
 
@@ -439,8 +494,11 @@ export function safeParseScorecard(input: unknown): ScorecardParseResult {
  *   `{ path: ["perspectives", 0, "objectives", 1, "measures", 2, "target"], code: "target_wrong_side" }`,
  *   `{ path: ["links", 3], code: "cycle" }` (the message names the cycle's ids).
  * @example
+ * const text = '{"name": "Customer", "perspectives": [{"id": "customer", "name": "Customer", "objectives": [{"id": "fast",'
+ *   + '"statement": "… gives me fast and honest results", "measures": [{"id": "frt", "name": "First response",'
+ *   + '"kind": "activity", "timing": "leading", "unit": "hours", "direction": "lowerIsBetter", "baseline": 10, "target": 4}]}]}]}';
  * const sc = parseScorecard(JSON.parse(text));
- * sc.perspectives[0].objectives[0].statement //=> "… gives me fast and honest results"
+ * sc.perspectives[0]?.objectives[0]?.statement //=> "… gives me fast and honest results"
  */
 export function parseScorecard(input: unknown): Scorecard {
   const r = safeParseScorecard(input);

@@ -17,7 +17,12 @@ import { Decimal } from "../core/money.js";
 import { tryParseInstant } from "../core/time.js";
 import { type SafeParseResult, safeParseRecords } from "./parse.js";
 
-/** Billing intervals a subscription can have. */
+/**
+ * Billing intervals a subscription can have.
+ *
+ * @example
+ * BILLING_INTERVALS //=> ["day", "week", "month", "quarter", "year"]
+ */
 export const BILLING_INTERVALS = ["day", "week", "month", "quarter", "year"] as const;
 /** A billing interval: the period one `amount` pays for (times `intervalCount`). */
 export type BillingInterval = (typeof BILLING_INTERVALS)[number];
@@ -27,7 +32,13 @@ const DECIMAL_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** Optional field: `undefined`, `null` and `""` (a blank CSV cell) all mean absent. */
 const blankToNull = (v: unknown) => (v === undefined || v === null || v === "" ? null : v);
 
-/** An instant with an explicit offset (ISO string), a `Date` or epoch ms → `Date`. */
+/**
+ * An instant with an explicit offset (ISO string), a `Date` or epoch ms → `Date`.
+ *
+ * @example
+ * instantSchema.parse("2026-03-01T10:00:00+01:00").toISOString() //=> "2026-03-01T09:00:00.000Z"
+ * instantSchema.safeParse("2026-03-01 10:00").success //=> false
+ */
 export const instantSchema = z.unknown().transform((v, ctx): Date => {
   const r = tryParseInstant(v);
   if ("error" in r) {
@@ -42,7 +53,13 @@ export const instantSchema = z.unknown().transform((v, ctx): Date => {
   return new Date(r.ms);
 });
 
-/** A non-negative amount: a finite number, a decimal string or a `Decimal` → `Decimal`. */
+/**
+ * A non-negative amount: a finite number, a decimal string or a `Decimal` → `Decimal`.
+ *
+ * @example
+ * amountSchema.parse("19.990").toString() //=> "19.99"
+ * amountSchema.safeParse(-1).success //=> false
+ */
 export const amountSchema = z.unknown().transform((v, ctx): Decimal => {
   let d: Decimal | null = null;
   if (Decimal.isDecimal(v)) d = v as Decimal;
@@ -205,12 +222,20 @@ export interface ParseSubscriptionsOptions {
 /**
  * Validate records with a schema, collecting every issue (custom issues keep their cxmetrics code).
  * Kept under this name for the schema modules that import it; it is {@link safeParseRecords}.
+ *
+ * @example
+ * safeParseWith === safeParseRecords //=> true
  */
 export const safeParseWith = safeParseRecords;
 
 /**
  * Validate an array of subscription records; returns `{ success, data }` or
  * `{ success: false, error }` with an `InvalidInputError` listing every issue (index and path).
+ *
+ * @example
+ * const r = safeParseSubscriptions([{ customerId: "c1", billingInterval: "fortnight", amount: "10",
+ *   startedAt: "2025-01-01T00:00:00Z" }]);
+ * r.success ? [] : r.error.issues.map((i) => [i.index, i.path]) //=> [[0, ["billingInterval"]]]
  */
 export function safeParseSubscriptions(
   input: unknown,
@@ -251,7 +276,7 @@ export function safeParseSubscriptions(
  * start, negative amount), `invalid_currency` (mixed currencies), `invalid_record` (several issues).
  * @example
  * parseSubscriptions([{ customer_id: "c1", billing_interval: "month", amount: "29.00",
- *   currency: "USD", started_at: "2025-01-01T00:00:00Z", ended_at: "" }])[0].endedAt //=> null
+ *   currency: "USD", started_at: "2025-01-01T00:00:00Z", ended_at: "" }])[0]?.endedAt //=> null
  */
 export function parseSubscriptions(input: unknown, options?: ParseSubscriptionsOptions): Subscription[] {
   const r = safeParseSubscriptions(input, options);

@@ -128,7 +128,7 @@ export function safeParseTickets(input: unknown): SafeParseResult<Ticket> {
  * @example
  * parseTickets([{ ticket_id: "T1", issue_id: "I1", channel: "chat", priority: "high",
  *   created_at: "2026-03-01T10:00:00Z", first_response_at: "2026-03-01T10:05:00Z",
- *   resolved_at: "", reopened_at: "" }])[0].resolvedAt //=> null
+ *   resolved_at: "", reopened_at: "" }])[0]?.resolvedAt //=> null
  */
 export function parseTickets(input: unknown): Ticket[] {
   const r = safeParseTickets(input);
@@ -201,7 +201,7 @@ export function safeParseAppointments(input: unknown): SafeParseResult<Appointme
  * listing every issue with its record index and path.
  *
  * @example
- * parseAppointments([{ scheduledAt: "2026-03-02T10:00:00Z", startedAt: "" }])[0].startedAt //=> null
+ * parseAppointments([{ scheduledAt: "2026-03-02T10:00:00Z", startedAt: "" }])[0]?.startedAt //=> null
  */
 export function parseAppointments(input: unknown): Appointment[] {
   const r = safeParseAppointments(input);

@@ -92,13 +92,18 @@ export type Transaction = z.output<typeof transactionSchema>;
  * record index and path.
  *
  * @example
- * parseTransactions([{ customerId: 1, at: "1997-01-01T10:00:00Z", amount: 12 }])[0].at instanceof Date //=> true
+ * parseTransactions([{ customerId: 1, at: "1997-01-01T10:00:00Z", amount: 12 }])[0]?.at instanceof Date //=> true
  */
 export function parseTransactions(input: unknown): Transaction[] {
   return parseRecords(transactionSchema, input, "transactions");
 }
 
-/** Like {@link parseTransactions} but returns `{ success, data }` or `{ success: false, error }`. */
+/**
+ * Like {@link parseTransactions} but returns `{ success, data }` or `{ success: false, error }`.
+ *
+ * @example
+ * safeParseTransactions([{ customerId: "c1", at: "1997-01-01", amount: 12 }]).success //=> false (no offset)
+ */
 export function safeParseTransactions(input: unknown): SafeParseResult<Transaction> {
   return safeParseRecords(transactionSchema, input, "transactions");
 }

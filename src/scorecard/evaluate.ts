@@ -473,8 +473,18 @@ function part(id: string, weight: number, r: RollUp): RollUpPart {
  *   finite number (`invalid_type`, `non_finite_value`, path `[actuals, measureId]`); a binding names an
  *   unknown metric (`invalid_option`, path to `binding.metric`).
  * @example
+ * const scorecard = parseScorecard({
+ *   name: "Customer",
+ *   perspectives: [{ id: "customer", name: "Customer", objectives: [{ id: "recommend", statement: "I would recommend them",
+ *     measures: [
+ *       { id: "nps", name: "NPS", kind: "opinion", timing: "lagging", unit: "points", direction: "higherIsBetter", baseline: 20, target: 40 },
+ *       { id: "ces", name: "Effort", kind: "opinion", timing: "leading", unit: "points", direction: "lowerIsBetter", baseline: 6, target: 5 },
+ *     ] }] }],
+ * });
  * const ev = evaluateScorecard(scorecard, { nps: 38, ces: 5.6 }, { period: "2026-Q1", previousActuals: { nps: 31 } });
- * ev.summary.status //=> "amber"
+ * // NPS 38 misses 40 by less than 10 % (amber, ½ point); effort 5.6 misses 5 by more (red, 0 points)
+ * ev.perspectives[0]?.objectives[0]?.measures.map((m) => [m.id, m.status]) //=> [["nps", "amber"], ["ces", "red"]]
+ * ev.summary //=> { score: 0.25, status: "red", amber: ["nps"], red: ["ces"], … }
  */
 export function evaluateScorecard(
   scorecard: Scorecard | ScorecardInput,

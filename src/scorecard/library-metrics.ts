@@ -102,7 +102,12 @@ function ordersMetric(name: string, field: string, unit: string, description: st
   };
 }
 
-/** Definitions of the library metrics available to bindings (see docs/scorecard.md for the list). */
+/**
+ * Definitions of the library metrics available to bindings (see docs/scorecard.md for the list).
+ *
+ * @example
+ * LIBRARY_METRICS.map((d) => d.name) //=> ["customerRetentionRate", …]
+ */
 export const LIBRARY_METRICS: readonly MetricDefinition[] = [
   subscriptionSeries(
     "customerRetentionRate",

@@ -25,7 +25,16 @@ const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").repla
  * the warnings. Pure: returns a string.
  *
  * @example
- * scorecardToMarkdown(evaluateScorecard(scorecard, actuals)).startsWith("# ") //=> true
+ * const scorecard = parseScorecard({
+ *   name: "Customer",
+ *   perspectives: [{ id: "customer", name: "Customer", objectives: [{ id: "recommend", statement: "I would recommend them",
+ *     measures: [
+ *       { id: "nps", name: "NPS", kind: "opinion", timing: "lagging", unit: "points", direction: "higherIsBetter", baseline: 20, target: 40 },
+ *       { id: "ces", name: "Effort", kind: "opinion", timing: "leading", unit: "points", direction: "lowerIsBetter", baseline: 6, target: 5 },
+ *     ] }] }],
+ * });
+ * const evaluation = evaluateScorecard(scorecard, { nps: 38, ces: 5.6 }, { period: "2026-Q1", previousActuals: { nps: 31 } });
+ * scorecardToMarkdown(evaluation).split("\n")[0] //=> "# Customer — 2026-Q1"
  */
 export function scorecardToMarkdown(evaluation: ScorecardEvaluation): string {
   const ev = evaluation;

@@ -163,7 +163,10 @@ export function createMetricRegistry(base?: MetricRegistry): MetricRegistry {
  * safely between modules. Returns the same registry.
  *
  * @example
+ * const myMetric = { name: "complaintsPer1000Orders", unit: "per 1000 orders", direction: "lowerIsBetter" as const,
+ *   kind: "activity" as const, compute: () => 0 };
  * const shared = freezeRegistry(createMetricRegistry(defaultMetricRegistry).register(myMetric));
+ * shared.names().includes("complaintsPer1000Orders") //=> true
  */
 export function freezeRegistry(registry: MetricRegistry): MetricRegistry {
   if (registry instanceof Registry) return registry.freeze();
@@ -196,6 +199,9 @@ function readPath(obj: unknown, path: string): unknown {
  * `n` (or `value.n`) when it is a number.
  *
  * @throws {InvalidInputError} `invalid_type` when the field is not a number, `non_finite_value` for NaN/±Infinity.
+ * @example
+ * extractMetricValue({ score: 42, n: 100 }, "score", "nps") //=> { value: 42, n: 100 }
+ * extractMetricValue(null, "score", "nps") //=> { value: null, n: null }
  */
 export function extractMetricValue(result: unknown, field: string, where: string): MetricValue {
   let raw: unknown = result;

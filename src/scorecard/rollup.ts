@@ -37,7 +37,12 @@ export interface RollUp {
   counts: StatusCounts;
 }
 
-/** Score thresholds of the weighted roll-up: green ≥ 2/3, amber ≥ 1/3, red below (thirds of the 0–1 score). */
+/**
+ * Score thresholds of the weighted roll-up: green ≥ 2/3, amber ≥ 1/3, red below (thirds of the 0–1 score).
+ *
+ * @example
+ * ROLL_UP_THRESHOLDS //=> { green: 0.6666666666666666, amber: 0.3333333333333333 }
+ */
 export const ROLL_UP_THRESHOLDS = { green: 2 / 3, amber: 1 / 3 } as const;
 
 /**
@@ -54,19 +59,36 @@ export function statusFromScore(score: number | null): Status {
 
 const SEVERITY: Record<Status, number> = { no_data: -1, green: 0, amber: 1, red: 2 };
 
-/** The worst status among parts with data (`no_data` when none has data). */
+/**
+ * The worst status among parts with data (`no_data` when none has data).
+ *
+ * @example
+ * worstStatus(["green", "no_data", "amber"]) //=> "amber"
+ * worstStatus([]) //=> "no_data"
+ */
 export function worstStatus(statuses: Iterable<Status>): Status {
   let worst: Status = "no_data";
   for (const s of statuses) if (SEVERITY[s] > SEVERITY[worst]) worst = s;
   return worst;
 }
 
-/** Zero counts. */
+/**
+ * Zero counts.
+ *
+ * @example
+ * emptyCounts() //=> { green: 0, amber: 0, red: 0, no_data: 0 }
+ */
 export function emptyCounts(): StatusCounts {
   return { green: 0, amber: 0, red: 0, no_data: 0 };
 }
 
-/** Add `b` into `a`. */
+/**
+ * Add `b` into `a` (mutates and returns `a`).
+ *
+ * @example
+ * addCounts({ green: 1, amber: 0, red: 0, no_data: 0 }, { green: 1, amber: 2, red: 0, no_data: 1 })
+ * //=> { green: 2, amber: 2, red: 0, no_data: 1 }
+ */
 export function addCounts(a: StatusCounts, b: StatusCounts): StatusCounts {
   a.green += b.green;
   a.amber += b.amber;
@@ -93,6 +115,14 @@ export interface RollUpPart {
 /**
  * Roll parts up into their parent. Sums run over the parts sorted by id (code-point order), so the
  * result does not depend on declaration order, to the last bit.
+ *
+ * @example
+ * const parts = [
+ *   measurePart({ id: "nps", weight: 1, status: "green", progress: 1 }),
+ *   measurePart({ id: "ces", weight: 1, status: "red", progress: 0.2 }),
+ * ];
+ * rollUp(parts, "weightedScore") //=> { score: 0.5, progress: 0.6, status: "amber", … }
+ * rollUp(parts, "worst").status //=> "red"
  */
 export function rollUp(parts: readonly RollUpPart[], rule: RollUpRule): RollUp {
   const sorted = [...parts].sort((a, b) => compareKeys(a.id, b.id));
@@ -137,7 +167,12 @@ export function rollUp(parts: readonly RollUpPart[], rule: RollUpRule): RollUp {
   };
 }
 
-/** A measure as a roll-up part. */
+/**
+ * A measure as a roll-up part: score = status points, coverage 1 with data and 0 without.
+ *
+ * @example
+ * measurePart({ id: "nps", weight: 2, status: "amber", progress: 0.9 }) //=> { id: "nps", weight: 2, score: 0.5, coverage: 1, … }
+ */
 export function measurePart(m: {
   id: string;
   weight: number;

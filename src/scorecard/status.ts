@@ -3,10 +3,20 @@ import type { Measure, TargetRange } from "../schemas/scorecard.js";
 /** Status of a measure, objective, perspective or the whole scorecard. */
 export type Status = "green" | "amber" | "red" | "no_data";
 
-/** Default amber tolerance: a miss within 10 % of the target is amber. */
+/**
+ * Default amber tolerance: a miss within 10 % of the target is amber.
+ *
+ * @example
+ * DEFAULT_AMBER_TOLERANCE //=> 0.1
+ */
 export const DEFAULT_AMBER_TOLERANCE = 0.1;
 
-/** Points of a status in the weighted roll-up: green 1, amber ½, red 0 (no_data has none). */
+/**
+ * Points of a status in the weighted roll-up: green 1, amber ½, red 0 (no_data has none).
+ *
+ * @example
+ * STATUS_POINTS //=> { green: 1, amber: 0.5, red: 0 }
+ */
 export const STATUS_POINTS: Readonly<Record<Exclude<Status, "no_data">, number>> = {
   green: 1,
   amber: 0.5,
@@ -39,7 +49,11 @@ function tolerance(bound: number, fraction: number, fallbackSpan: number): numbe
  * 10 %, `thresholds.green` moves the green boundary, `thresholds.amber` sets the amber boundary.
  *
  * @example
- * resolveThresholds(measure).amber //=> 36 for a higher-is-better target of 40
+ * const measure = parseScorecard({ name: "s", perspectives: [{ id: "c", name: "Customer", objectives: [{ id: "o",
+ *   statement: "…", measures: [{ id: "nps", name: "NPS", kind: "opinion", timing: "lagging", unit: "points",
+ *   direction: "higherIsBetter", baseline: 20, target: 40 }] }] }] }).perspectives[0]!.objectives[0]!.measures[0]!;
+ * // higher is better, target 40, default amber tolerance 10 %: amber from 36
+ * resolveThresholds(measure) //=> { direction: "higherIsBetter", green: 40, amber: 36, rule: "amber within 10% of the target" }
  */
 export function resolveThresholds(m: Measure): ResolvedThresholds {
   const t = m.thresholds;
@@ -75,7 +89,8 @@ export function resolveThresholds(m: Measure): ResolvedThresholds {
  * equal to the target is green; equal to the amber boundary is amber).
  *
  * @example
- * statusOf(resolveThresholds(npsMeasure), 38) //=> "amber"
+ * statusOf({ direction: "higherIsBetter", green: 40, amber: 36, rule: "amber within 10% of the target" }, 38) //=> "amber"
+ * statusOf({ direction: "lowerIsBetter", green: 4, amber: 4.4, rule: "" }, 3) //=> "green"
  */
 export function statusOf(th: ResolvedThresholds, actual: number | null): Status {
   if (actual === null) return "no_data";
@@ -89,13 +104,22 @@ export function statusOf(th: ResolvedThresholds, actual: number | null): Status 
   return actual <= th.green ? "green" : actual <= th.amber ? "amber" : "red";
 }
 
-/** Distance of `x` from the band `[min, max]` (0 inside). */
+/**
+ * Distance of `x` from the band `[min, max]` (0 inside).
+ *
+ * @example
+ * [distanceToRange(0.5, { min: 1, max: 2 }), distanceToRange(1.5, { min: 1, max: 2 })] //=> [0.5, 0]
+ */
 export function distanceToRange(x: number, r: TargetRange): number {
   return x < r.min ? r.min - x : x > r.max ? x - r.max : 0;
 }
 
 /**
  * Whether `a` is better than `b` for a direction: higher, lower, or nearer the band. `null` when equal.
+ *
+ * @example
+ * isBetter({ direction: "lowerIsBetter", target: 4 }, 3, 5) //=> true
+ * isBetter({ direction: "inRange", target: { min: 1, max: 2 } }, 2.5, 1.5) //=> false
  */
 export function isBetter(m: Pick<Measure, "direction" | "target">, a: number, b: number): boolean | null {
   if (m.direction === "inRange") {

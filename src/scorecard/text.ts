@@ -30,7 +30,16 @@ const RESET = "\u001b[0m";
  * colours only when `color: true` (column widths are computed on the uncoloured text).
  *
  * @example
- * console.log(scorecardToText(evaluation, { color: process.stdout.isTTY }));
+ * const scorecard = parseScorecard({
+ *   name: "Customer",
+ *   perspectives: [{ id: "customer", name: "Customer", objectives: [{ id: "recommend", statement: "I would recommend them",
+ *     measures: [
+ *       { id: "nps", name: "NPS", kind: "opinion", timing: "lagging", unit: "points", direction: "higherIsBetter", baseline: 20, target: 40 },
+ *       { id: "ces", name: "Effort", kind: "opinion", timing: "leading", unit: "points", direction: "lowerIsBetter", baseline: 6, target: 5 },
+ *     ] }] }],
+ * });
+ * const evaluation = evaluateScorecard(scorecard, { nps: 38, ces: 5.6 }, { period: "2026-Q1", previousActuals: { nps: 31 } });
+ * scorecardToText(evaluation).split("\n").find((l) => l.trim().startsWith("NPS")) //=> "    NPS         38      40       90%  AMBER     +7 ▲"
  */
 export function scorecardToText(evaluation: ScorecardEvaluation, options: ScorecardTextOptions = {}): string {
   const ev = evaluation;

@@ -9,7 +9,12 @@ import { invalidOption } from "../core/errors.js";
 /** Units a duration can be reported in. */
 export type TimeUnit = "milliseconds" | "seconds" | "minutes" | "hours" | "days";
 
-/** Milliseconds in one of each {@link TimeUnit} (a day is 24 elapsed hours). */
+/**
+ * Milliseconds in one of each {@link TimeUnit} (a day is 24 elapsed hours).
+ *
+ * @example
+ * UNIT_MS.hours //=> 3600000
+ */
 export const UNIT_MS: Readonly<Record<TimeUnit, number>> = {
   milliseconds: 1,
   seconds: 1_000,
@@ -75,7 +80,12 @@ export function durationMs(fn: string, name: string, d: unknown, numberUnit: Tim
   return ms;
 }
 
-/** Validate a {@link TimeUnit} option. */
+/**
+ * Validate a {@link TimeUnit} option: return it, or throw `InvalidInputError` code `invalid_option`.
+ *
+ * @example
+ * checkUnit("responseTimes", "minutes") //=> "minutes"
+ */
 export function checkUnit(fn: string, unit: unknown): TimeUnit {
   if (typeof unit !== "string" || !Object.hasOwn(UNIT_MS, unit))
     return invalidOption(fn, "unit", `one of ${Object.keys(UNIT_MS).join(", ")}`, unit);

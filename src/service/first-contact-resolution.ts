@@ -197,7 +197,17 @@ function resultOf(
  * Mergeable in any partition of the tickets.
  *
  * @example
- * fold(tickets, ticketFcrAccumulator({ reopenWindow: { days: 7 } })).rate
+ * const tickets = parseTickets([
+ *   { ticketId: "T1", issueId: "I1", channel: "chat", priority: "high", createdAt: "2026-03-02T10:00:00Z",
+ *     firstResponseAt: "2026-03-02T10:05:00Z", resolvedAt: "2026-03-02T11:00:00Z" },
+ *   { ticketId: "T2", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-02T09:00:00Z",
+ *     firstResponseAt: "2026-03-02T15:00:00Z", resolvedAt: "2026-03-03T09:00:00Z" },
+ *   { ticketId: "T3", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-04T09:00:00Z",
+ *     firstResponseAt: "2026-03-04T10:00:00Z", resolvedAt: "2026-03-04T12:00:00Z" },
+ *   { ticketId: "T4", issueId: "I3", channel: "chat", priority: "urgent", createdAt: "2026-03-05T12:00:00Z" },
+ * ]);
+ * // per ticket: T1, T2 and T3 were each resolved without a reopening; T4 is unresolved
+ * fold(tickets, ticketFcrAccumulator({ reopenWindow: { days: 7 } })).rate //=> 1
  */
 export function ticketFcrAccumulator(
   options?: FcrCountingOptions,
@@ -236,7 +246,17 @@ export function ticketFcrAccumulator(
  * An issue with an invalid ticket is left out (`excluded.invalidIssues`), its invalid tickets listed.
  *
  * @example
- * fold(groupIssues(tickets), issueFcrAccumulator()).rate
+ * const tickets = parseTickets([
+ *   { ticketId: "T1", issueId: "I1", channel: "chat", priority: "high", createdAt: "2026-03-02T10:00:00Z",
+ *     firstResponseAt: "2026-03-02T10:05:00Z", resolvedAt: "2026-03-02T11:00:00Z" },
+ *   { ticketId: "T2", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-02T09:00:00Z",
+ *     firstResponseAt: "2026-03-02T15:00:00Z", resolvedAt: "2026-03-03T09:00:00Z" },
+ *   { ticketId: "T3", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-04T09:00:00Z",
+ *     firstResponseAt: "2026-03-04T10:00:00Z", resolvedAt: "2026-03-04T12:00:00Z" },
+ *   { ticketId: "T4", issueId: "I3", channel: "chat", priority: "urgent", createdAt: "2026-03-05T12:00:00Z" },
+ * ]);
+ * // per issue: I2 needed two tickets, so one of the two resolved issues was resolved at first contact
+ * fold(groupIssues(tickets), issueFcrAccumulator()).rate //=> 0.5
  */
 export function issueFcrAccumulator(
   options?: FcrCountingOptions,
@@ -292,7 +312,16 @@ export function issueFcrAccumulator(
  * code-point order). Issues come in order of their first ticket's position in the input.
  *
  * @example
- * groupIssues(tickets).filter((i) => i.tickets.length > 1).length // issues with repeat contacts
+ * const tickets = parseTickets([
+ *   { ticketId: "T1", issueId: "I1", channel: "chat", priority: "high", createdAt: "2026-03-02T10:00:00Z",
+ *     firstResponseAt: "2026-03-02T10:05:00Z", resolvedAt: "2026-03-02T11:00:00Z" },
+ *   { ticketId: "T2", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-02T09:00:00Z",
+ *     firstResponseAt: "2026-03-02T15:00:00Z", resolvedAt: "2026-03-03T09:00:00Z" },
+ *   { ticketId: "T3", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-04T09:00:00Z",
+ *     firstResponseAt: "2026-03-04T10:00:00Z", resolvedAt: "2026-03-04T12:00:00Z" },
+ *   { ticketId: "T4", issueId: "I3", channel: "chat", priority: "urgent", createdAt: "2026-03-05T12:00:00Z" },
+ * ]);
+ * groupIssues(tickets).map((i) => [i.issueId, i.tickets.length]) //=> [["I1", 1], ["I2", 2], ["I3", 1]]
  */
 export function groupIssues(tickets: readonly Ticket[]): IssueTickets[] {
   const byId = new Map<string, IssueTickets>();
@@ -352,8 +381,19 @@ export function groupIssues(tickets: readonly Ticket[]): IssueTickets[] {
  * @throws {InvalidInputError} `invalid_option` (level, reopenWindow, by, period), `invalid_time`
  *   (asOf without offset), schema issues for raw records.
  * @example
- * firstContactResolution(parseTickets(rows), { level: "issue", reopenWindow: { days: 7 },
- *   asOf: "2026-07-01T00:00:00Z" }).rate //=> 0.784… on the shared tickets.csv
+ * const tickets = parseTickets([
+ *   { ticketId: "T1", issueId: "I1", channel: "chat", priority: "high", createdAt: "2026-03-02T10:00:00Z",
+ *     firstResponseAt: "2026-03-02T10:05:00Z", resolvedAt: "2026-03-02T11:00:00Z" },
+ *   { ticketId: "T2", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-02T09:00:00Z",
+ *     firstResponseAt: "2026-03-02T15:00:00Z", resolvedAt: "2026-03-03T09:00:00Z" },
+ *   { ticketId: "T3", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-04T09:00:00Z",
+ *     firstResponseAt: "2026-03-04T10:00:00Z", resolvedAt: "2026-03-04T12:00:00Z" },
+ *   { ticketId: "T4", issueId: "I3", channel: "chat", priority: "urgent", createdAt: "2026-03-05T12:00:00Z" },
+ * ]);
+ * const fcr = firstContactResolution(tickets, { level: "issue", reopenWindow: { days: 7 }, asOf: "2026-03-06T00:00:00Z" });
+ * [fcr.rate, fcr.resolved, fcr.resolvedFirstContact, fcr.unresolved] //=> [0.5, 2, 1, 1]
+ * // resolved less than 7 days before asOf: a reopening could still come
+ * fcr.warnings.map((w) => w.code) //=> ["window_open_at_as_of"]
  */
 export const firstContactResolution = function firstContactResolution(
   tickets: readonly TicketInput[],

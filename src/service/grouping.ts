@@ -71,7 +71,13 @@ export interface GroupedFunction<Row, Named extends string, Opts, R> {
   ): Map<K, PeriodResult<R>[]>;
 }
 
-/** Resolve a {@link TicketKey} to a key function of a ticket. */
+/**
+ * Resolve a {@link TicketKey} (`"channel"`, `"priority"` or a function) to a key function of a ticket.
+ *
+ * @example
+ * const [t] = parseTickets([{ ticketId: "T1", channel: "chat", createdAt: "2026-03-02T10:00:00Z" }]);
+ * ticketKeyFunction("slaAdherence", "channel")(t!, 0) //=> "chat"
+ */
 export function ticketKeyFunction(fn: string, by: unknown): (t: Ticket, i: number) => unknown {
   if (by === "channel") return (t) => t.channel;
   if (by === "priority") return (t) => t.priority;
@@ -81,7 +87,14 @@ export function ticketKeyFunction(fn: string, by: unknown): (t: Ticket, i: numbe
 
 /**
  * Fold `rows` with `acc`, grouped as the options say. `key` and `at` read a row's group key and
- * instant; the accumulator receives each row with its position in `rows`.
+ * instant; the accumulator receives each row with its position in `rows`. Returns the result, a
+ * `Map` of results (`by`), an array of periods (`period`) or a `Map` of arrays (both).
+ *
+ * @example
+ * const rows = [{ k: "a", at: new Date("2026-03-01T00:00:00Z"), x: 1 }, { k: "b", at: new Date("2026-03-02T00:00:00Z"), x: 3 }];
+ * const acc = mapInput(momentsAccumulator(), (r: (typeof rows)[number]) => r.x);
+ * runGrouped("demo", rows, acc, {}, (r) => r.k, (r) => r.at); //=> { n: 2, mean: 2, … }
+ * (runGrouped("demo", rows, acc, { by: "channel" }, (r) => r.k, (r) => r.at) as Map<string, unknown>).size //=> 2
  */
 export function runGrouped<T, S, Out>(
   fn: string,

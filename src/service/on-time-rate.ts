@@ -70,7 +70,15 @@ export interface OnTimeState {
  * The on-time rate as an accumulator of appointments (merge = concatenation).
  *
  * @example
- * fold(appointments, onTimeRateAccumulator({ grace: { minutes: 5 } })).rate
+ * const appointments = parseAppointments([
+ *   { appointmentId: "A1", scheduledAt: "2026-03-02T10:00:00Z", startedAt: "2026-03-02T10:03:00Z" },
+ *   { appointmentId: "A2", scheduledAt: "2026-03-02T11:00:00Z", startedAt: "2026-03-02T11:20:00Z" },
+ *   { appointmentId: "A3", scheduledAt: "2026-03-03T09:00:00Z", canceled: true },
+ *   { appointmentId: "A4", scheduledAt: "2026-03-09T09:00:00Z" },
+ * ]);
+ * // A1 started 3 min late (within the grace), A2 20 min late; A3 canceled; A4 not started (pending without asOf)
+ * fold(appointments, onTimeRateAccumulator({ grace: { minutes: 5 } }))
+ * //=> { onTime: 1, late: 1, missed: 0, pending: 1, canceled: 1, rate: 0.5, meanDelayMinutes: 11.5, … }
  */
 export function onTimeRateAccumulator(
   options?: OnTimeRateAccumulatorOptions,
@@ -143,7 +151,14 @@ export function onTimeRateAccumulator(
  *   "performing the promised service dependably", of which keeping appointment times is one item.
  * @throws {InvalidInputError} `invalid_option` (grace), `invalid_time` (asOf), schema issues for raw records.
  * @example
- * onTimeRate(parseAppointments(rows), { grace: { minutes: 5 }, asOf: "2026-07-01T00:00:00Z" }).rate
+ * const appointments = parseAppointments([
+ *   { appointmentId: "A1", scheduledAt: "2026-03-02T10:00:00Z", startedAt: "2026-03-02T10:03:00Z" },
+ *   { appointmentId: "A2", scheduledAt: "2026-03-02T11:00:00Z", startedAt: "2026-03-02T11:20:00Z" },
+ *   { appointmentId: "A3", scheduledAt: "2026-03-03T09:00:00Z", canceled: true },
+ *   { appointmentId: "A4", scheduledAt: "2026-03-09T09:00:00Z" },
+ * ]);
+ * // by asOf, A4 is overdue and counts as missed
+ * onTimeRate(appointments, { grace: { minutes: 5 }, asOf: "2026-03-10T00:00:00Z" }) //=> { onTime: 1, late: 1, missed: 1, rate: 0.3333333333333333, … }
  */
 export const onTimeRate = function onTimeRate(
   appointments: readonly (Appointment | Readonly<Record<string, unknown>>)[],

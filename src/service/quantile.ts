@@ -18,17 +18,32 @@ import { throwBadValue } from "../core/values.js";
  */
 export type QuantileMethod = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 
-/** Every supported {@link QuantileMethod}. */
+/**
+ * Every supported {@link QuantileMethod}.
+ *
+ * @example
+ * QUANTILE_METHODS.length //=> 9
+ */
 export const QUANTILE_METHODS: readonly QuantileMethod[] = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 
-/** Validate a quantile method option. */
+/**
+ * Validate a quantile method option: return it, or throw `InvalidInputError` code `invalid_option`.
+ *
+ * @example
+ * checkQuantileMethod("responseTimes", 8) //=> 8
+ */
 export function checkQuantileMethod(fn: string, method: unknown): QuantileMethod {
   if (typeof method !== "number" || !QUANTILE_METHODS.includes(method as QuantileMethod))
     return invalidOption(fn, "quantileMethod", "a Hyndman–Fan type, an integer from 1 to 9", method);
   return method as QuantileMethod;
 }
 
-/** Validate probabilities in [0, 1]. */
+/**
+ * Validate probabilities in [0, 1]: return them, or throw `InvalidInputError` code `invalid_option`.
+ *
+ * @example
+ * checkProbabilities("responseTimes", [0.5, 0.9]) //=> [0.5, 0.9]
+ */
 export function checkProbabilities(fn: string, ps: unknown, name = "quantiles"): number[] {
   if (!Array.isArray(ps)) return invalidOption(fn, name, "an array of probabilities in [0, 1]", ps);
   for (const p of ps)
@@ -44,6 +59,9 @@ const FUZZ = 4 * Number.EPSILON;
 /**
  * Where a quantile falls in the order statistics: 0-based indices `lo`, `hi` (clamped to [0, n−1])
  * and the weight `gamma` of `hi`: Q = (1 − γ)·x[lo] + γ·x[hi].
+ *
+ * @example
+ * quantilePosition(4, 0.5, 7) //=> { lo: 1, hi: 2, gamma: 0.5 }
  */
 export function quantilePosition(
   n: number,
@@ -171,6 +189,9 @@ export function quantiles(
 /**
  * Like {@link quantiles} but reorders `a` in place (no copy, no value checks). For internal use by
  * accumulators that own their buffer.
+ *
+ * @example
+ * quantilesInPlace(Float64Array.of(7, 1, 3, 5), [0.5, 0.9], 7) //=> [4, 6.4]
  */
 export function quantilesInPlace(
   a: Float64Array,

@@ -119,7 +119,17 @@ function neumaier(s: ResponseTimesState, x: number): void {
  * partial states (merge = concatenation; with t-digest within its error bound).
  *
  * @example
- * groupBy(tickets, (t) => t.channel, responseTimesAccumulator({ unit: "minutes" })).get("chat")?.median
+ * const tickets = parseTickets([
+ *   { ticketId: "T1", issueId: "I1", channel: "chat", priority: "high", createdAt: "2026-03-02T10:00:00Z",
+ *     firstResponseAt: "2026-03-02T10:05:00Z", resolvedAt: "2026-03-02T11:00:00Z" },
+ *   { ticketId: "T2", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-02T09:00:00Z",
+ *     firstResponseAt: "2026-03-02T15:00:00Z", resolvedAt: "2026-03-03T09:00:00Z" },
+ *   { ticketId: "T3", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-04T09:00:00Z",
+ *     firstResponseAt: "2026-03-04T10:00:00Z", resolvedAt: "2026-03-04T12:00:00Z" },
+ *   { ticketId: "T4", issueId: "I3", channel: "chat", priority: "urgent", createdAt: "2026-03-05T12:00:00Z" },
+ * ]);
+ * const chat = groupBy(tickets, (t) => t.channel, responseTimesAccumulator({ unit: "minutes" })).get("chat");
+ * [chat?.median, chat?.unanswered] //=> [5, 1]
  */
 export function responseTimesAccumulator(
   options?: ResponseTimesAccumulatorOptions,
@@ -258,8 +268,19 @@ export function responseTimesAccumulator(
  * @see R. J. Hyndman & Y. Fan (1996), "Sample quantiles in statistical packages", The American Statistician 50(4).
  * @throws {InvalidInputError} `invalid_option` (measure, unit, quantiles, quantileMethod, compression, by, period).
  * @example
- * responseTimes(parseTickets(rows), { measure: "firstResponse", unit: "hours", quantiles: [0.5, 0.9] })
- *   .quantiles[0.9] //=> 6.60… on the shared tickets.csv
+ * const tickets = parseTickets([
+ *   { ticketId: "T1", issueId: "I1", channel: "chat", priority: "high", createdAt: "2026-03-02T10:00:00Z",
+ *     firstResponseAt: "2026-03-02T10:05:00Z", resolvedAt: "2026-03-02T11:00:00Z" },
+ *   { ticketId: "T2", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-02T09:00:00Z",
+ *     firstResponseAt: "2026-03-02T15:00:00Z", resolvedAt: "2026-03-03T09:00:00Z" },
+ *   { ticketId: "T3", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-04T09:00:00Z",
+ *     firstResponseAt: "2026-03-04T10:00:00Z", resolvedAt: "2026-03-04T12:00:00Z" },
+ *   { ticketId: "T4", issueId: "I3", channel: "chat", priority: "urgent", createdAt: "2026-03-05T12:00:00Z" },
+ * ]);
+ * const rt = responseTimes(tickets, { measure: "firstResponse", unit: "hours", quantiles: [0.5, 0.9] });
+ * // answered after 1/12, 6 and 1 hours; T4 unanswered
+ * [rt.n, rt.mean, rt.median, rt.unanswered] //=> [3, 2.361111111111111, 1, 1]
+ * rt.quantiles //=> { "0.5": 1, "0.9": 5 }
  */
 export const responseTimes = function responseTimes(
   tickets: readonly TicketInput[],

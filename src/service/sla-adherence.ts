@@ -111,7 +111,18 @@ function targetFunction(fn: string, target: unknown): (t: Ticket) => number | nu
  * SLA adherence as an accumulator of tickets (merge = concatenation in any partition).
  *
  * @example
- * fold(tickets, slaAdherenceAccumulator({ target: { hours: 4 }, asOf: "2026-07-01T00:00:00Z" })).rate
+ * const tickets = parseTickets([
+ *   { ticketId: "T1", issueId: "I1", channel: "chat", priority: "high", createdAt: "2026-03-02T10:00:00Z",
+ *     firstResponseAt: "2026-03-02T10:05:00Z", resolvedAt: "2026-03-02T11:00:00Z" },
+ *   { ticketId: "T2", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-02T09:00:00Z",
+ *     firstResponseAt: "2026-03-02T15:00:00Z", resolvedAt: "2026-03-03T09:00:00Z" },
+ *   { ticketId: "T3", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-04T09:00:00Z",
+ *     firstResponseAt: "2026-03-04T10:00:00Z", resolvedAt: "2026-03-04T12:00:00Z" },
+ *   { ticketId: "T4", issueId: "I3", channel: "chat", priority: "urgent", createdAt: "2026-03-05T12:00:00Z" },
+ * ]);
+ * // T2 answered after 6 h, T4 not answered 12 h after creation at asOf: both breached
+ * fold(tickets, slaAdherenceAccumulator({ target: { hours: 4 }, asOf: "2026-03-06T00:00:00Z" }))
+ * //=> { measure: "firstResponse", met: 2, breached: 2, pending: 0, rate: 0.5, … }
  */
 export function slaAdherenceAccumulator(
   options: SlaAdherenceAccumulatorOptions,
@@ -200,9 +211,19 @@ export function slaAdherenceAccumulator(
  *   share of measured items within target.
  * @throws {InvalidInputError} `invalid_option` (target missing or not a duration, measure), `invalid_time` (asOf).
  * @example
- * slaAdherence(parseTickets(rows), { target: { hours: 4 }, measure: "firstResponse",
- *   asOf: "2026-07-01T00:00:00Z" }) //=> { met: 3220, breached: 753, pending: 2, rate: 0.8104…, … }
- * slaAdherence(tickets, { target: { byPriority: { urgent: "PT1H", high: "PT2H" }, otherwise: "PT4H" }, asOf })
+ * const tickets = parseTickets([
+ *   { ticketId: "T1", issueId: "I1", channel: "chat", priority: "high", createdAt: "2026-03-02T10:00:00Z",
+ *     firstResponseAt: "2026-03-02T10:05:00Z", resolvedAt: "2026-03-02T11:00:00Z" },
+ *   { ticketId: "T2", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-02T09:00:00Z",
+ *     firstResponseAt: "2026-03-02T15:00:00Z", resolvedAt: "2026-03-03T09:00:00Z" },
+ *   { ticketId: "T3", issueId: "I2", channel: "email", priority: "normal", createdAt: "2026-03-04T09:00:00Z",
+ *     firstResponseAt: "2026-03-04T10:00:00Z", resolvedAt: "2026-03-04T12:00:00Z" },
+ *   { ticketId: "T4", issueId: "I3", channel: "chat", priority: "urgent", createdAt: "2026-03-05T12:00:00Z" },
+ * ]);
+ * slaAdherence(tickets, { target: { hours: 4 }, measure: "firstResponse", asOf: "2026-03-06T00:00:00Z" })
+ * //=> { met: 2, breached: 2, pending: 0, rate: 0.5, … }
+ * slaAdherence(tickets, { target: { byPriority: { urgent: "PT1H", high: "PT2H" }, otherwise: "PT4H" },
+ *   asOf: "2026-03-06T00:00:00Z" }).rate //=> 0.5
  */
 export const slaAdherence = function slaAdherence(
   tickets: readonly TicketInput[],

@@ -51,7 +51,12 @@ export interface TDigestState {
   max: number;
 }
 
-/** Default compression δ. */
+/**
+ * Default compression δ (at most about δ/2 … δ centroids; larger is more accurate and bigger).
+ *
+ * @example
+ * tdigestInit().compression === DEFAULT_COMPRESSION //=> true
+ */
 export const DEFAULT_COMPRESSION = 100;
 
 function checkCompression(fn: string, compression: unknown): number {
@@ -89,7 +94,13 @@ export function tdigestInit(compression: number = DEFAULT_COMPRESSION): TDigestS
   };
 }
 
-/** Add one finite value (mutates and returns `s`; no check — callers validate). */
+/**
+ * Add one finite value (mutates and returns `s`; no check — callers validate).
+ *
+ * @example
+ * const s = tdigestInit(); tdigestAdd(s, 4); tdigestAdd(s, 8);
+ * [s.count, s.min, s.max] //=> [2, 4, 8]
+ */
 export function tdigestAdd(s: TDigestState, x: number): TDigestState {
   s.buffer.push(x);
   s.count++;
@@ -192,6 +203,10 @@ function mergeSortedBatch(s: TDigestState, buf: Float64Array): void {
 /**
  * Merge digest `b` into `a` (mutates and returns `a`; `b` is not changed). The result summarises
  * the concatenation of both inputs within the error bound; it uses the larger compression.
+ *
+ * @example
+ * const both = tdigestMerge(tdigest([1, 2, 3]), tdigest([4, 5]));
+ * [both.count, tdigestQuantile(both, 0.5)] //=> [5, 3]
  */
 export function tdigestMerge(a: TDigestState, b: TDigestState): TDigestState {
   if (b.count === 0) return a;
@@ -225,7 +240,14 @@ export function tdigestMerge(a: TDigestState, b: TDigestState): TDigestState {
   return a;
 }
 
-/** A deep copy of a state (merging mutates its first argument). */
+/**
+ * A deep copy of a state (merging mutates its first argument).
+ *
+ * @example
+ * const a = tdigest([1, 2, 3]);
+ * const b = tdigestClone(a); tdigestAdd(b, 4);
+ * [a.count, b.count] //=> [3, 4]
+ */
 export function tdigestClone(s: TDigestState): TDigestState {
   return { ...s, means: s.means.slice(), weights: s.weights.slice(), buffer: s.buffer.slice() };
 }
@@ -298,6 +320,10 @@ export function tdigestQuantile(state: TDigestState, p: number): number | null {
 /**
  * Estimated rank F(x) ∈ [0, 1]: the share of values below x (half of those equal), interpolated
  * like {@link tdigestQuantile}. `null` when empty.
+ *
+ * @example
+ * tdigestCdf(tdigest(Float64Array.from({ length: 1000 }, (_, i) => i)), 250) //=> ≈ 0.25
+ * tdigestCdf(tdigestInit(), 1) //=> null
  */
 export function tdigestCdf(state: TDigestState, x: number): number | null {
   const s = flushed(state);

@@ -15,7 +15,12 @@ export type TicketInvalidReason =
   | "resolved_before_created"
   | "reopened_without_resolution";
 
-/** Plain-words description of each {@link TicketInvalidReason} (the wording of the reference data). */
+/**
+ * Plain-words description of each {@link TicketInvalidReason} (the wording of the reference data).
+ *
+ * @example
+ * TICKET_INVALID_REASONS.resolved_before_created //=> "resolved_at before created_at"
+ */
 export const TICKET_INVALID_REASONS: Readonly<Record<TicketInvalidReason, string>> = {
   first_response_before_created: "first_response_at before created_at",
   resolved_before_created: "resolved_at before created_at",
@@ -43,8 +48,10 @@ export interface InvalidTicket {
  * Equal instants are valid (a response time of 0).
  *
  * @example
- * ticketValidity({ ...ticket, firstResponseAt: new Date(ticket.createdAt.getTime() - 1) })
- *   //=> ["first_response_before_created"]
+ * const [ticket] = parseTickets([{ ticketId: "T1", createdAt: "2026-03-02T10:00:00Z" }]);
+ * ticketValidity(ticket!) //=> []
+ * ticketValidity({ ...ticket!, firstResponseAt: new Date(ticket!.createdAt.getTime() - 1) })
+ * //=> ["first_response_before_created"]
  */
 export function ticketValidity(t: Ticket): TicketInvalidReason[] {
   const reasons: TicketInvalidReason[] = [];
@@ -57,13 +64,26 @@ export function ticketValidity(t: Ticket): TicketInvalidReason[] {
   return reasons;
 }
 
-/** The {@link InvalidTicket} entry of a ticket, or `null` when it is valid. */
+/**
+ * The {@link InvalidTicket} entry of a ticket, or `null` when it is valid.
+ *
+ * @example
+ * const [t] = parseTickets([{ ticketId: "T9", createdAt: "2026-03-02T10:00:00Z", resolvedAt: "2026-03-02T09:00:00Z" }]);
+ * invalidTicket(t!, 4) //=> { index: 4, ticketId: "T9", issueId: null, reasons: ["resolved_before_created"] }
+ */
 export function invalidTicket(t: Ticket, index: number): InvalidTicket | null {
   const reasons = ticketValidity(t);
   return reasons.length === 0 ? null : { index, ticketId: t.ticketId, issueId: t.issueId, reasons };
 }
 
-/** Merge two lists of invalid tickets, ordered by input index. */
+/**
+ * Merge two lists of invalid tickets, ordered by input index (then ticket id).
+ *
+ * @example
+ * const a = [{ index: 3, ticketId: "T3", issueId: null, reasons: [] }];
+ * const b = [{ index: 1, ticketId: "T1", issueId: null, reasons: [] }];
+ * mergeInvalid(a, b).map((x) => x.index) //=> [1, 3]
+ */
 export function mergeInvalid(a: InvalidTicket[], b: InvalidTicket[]): InvalidTicket[] {
   if (b.length === 0) return a;
   if (a.length === 0) return b.slice();
@@ -90,6 +110,10 @@ function isParsed(r: Record<string, unknown>): boolean {
 /**
  * Read tickets: parsed ones are used as they are; raw records (CSV rows, JSON) go through
  * `ticketSchema`. Throws `InvalidInputError` listing every bad record (index and path).
+ *
+ * @example
+ * readTickets("responseTimes", [{ ticket_id: "T1", created_at: "2026-03-02T10:00:00Z" }])[0]?.createdAt.toISOString()
+ * //=> "2026-03-02T10:00:00.000Z"
  */
 export function readTickets(fn: string, input: unknown): Ticket[] {
   return readRecords(fn, input, ticketSchema, "tickets", isParsed);
