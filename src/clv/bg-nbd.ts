@@ -7,7 +7,7 @@
  *   An Alternative to the Pareto/NBD Model. *Marketing Science* 24(2), 275–284. doi:10.1287/mksc.1040.0098
  * @module
  */
-import { InsufficientDataError, InvalidInputError, formatValue } from "../core/errors.js";
+import { ConvergenceError, InsufficientDataError, InvalidInputError, formatValue } from "../core/errors.js";
 import type { Warning } from "../core/values.js";
 import { type FitOptions, fitLogParameters } from "./mle.js";
 import { type RfmCustomer, type RfmInput, collapseRows, readRfm, requireCustomers } from "./rfm-data.js";
@@ -112,15 +112,29 @@ export function bgNbdExpectedPurchases(t: number, r: number, alpha: number, a: n
   let term = A * z;
   let sum = term;
   const tol = 1e-17 * oneMinusZ;
-  for (let n = 1; n < 10_000_000; n++) {
+  const maxTerms = 1_000_000;
+  let n = 1;
+  for (; n < maxTerms; n++) {
     term *= (((A + n) * (a + n - 1)) / ((c + n) * (n + 1))) * z;
     sum += term;
+    if (!Number.isFinite(sum)) break;
     if (Math.abs(term) <= tol * Math.abs(sum) || term === 0) {
       // the ratio tends to z from below once n exceeds the parameters: the tail is bounded geometrically
       if (n > Math.abs(A) + Math.abs(a) + 2) break;
     }
   }
-  return c * part1 - u * sum;
+  const value = c * part1 - u * sum;
+  if (n >= maxTerms || !Number.isFinite(value)) {
+    // The series' terms peak near n ≈ a·z: with a very concentrated dropout distribution (a, b ≫ 1,
+    // the fixed-p limit of the model) it overflows or needs more terms than is reasonable. Never NaN.
+    throw new ConvergenceError(
+      `bgNbdExpectedPurchases: the series for E[X(${t})] did not converge at a = ${a}, b = ${b} (a·t/(α+t) = ${(a * z).toPrecision(3)}); ` +
+        "the dropout distribution is so concentrated that the model is numerically at its fixed-p limit; cap a + b (the report does so) or refit on more data",
+      n,
+      [],
+    );
+  }
+  return value;
 }
 
 /** P(alive) from the log-odds of being dead. */

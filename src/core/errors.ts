@@ -207,7 +207,7 @@ export function invalidOption(fn: string, name: string, expected: string, found:
  * objects named by type only, so no record contents leak into messages).
  *
  * @example
- * [formatValue("x"), formatValue(NaN), formatValue([1]), formatValue({ a: 1 })] //=> ['"x"', "NaN", "an array", "a object"]
+ * [formatValue("x"), formatValue(NaN), formatValue([1]), formatValue({ a: 1 })] //=> ['"x"', "NaN", "an array", "an object"]
  */
 export function formatValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
@@ -217,5 +217,5 @@ export function formatValue(value: unknown): string {
   if (value === undefined) return "undefined";
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
   if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

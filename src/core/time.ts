@@ -108,9 +108,10 @@ export function tryParseInstant(value: unknown, timeZone?: string): { ms: number
     return Number.isNaN(ms) ? { error: "is an Invalid Date" } : { ms };
   }
   if (typeof value === "number") {
-    return Number.isFinite(value)
+    // ±8.64e15 ms is the range a JavaScript Date can represent (ECMA-262 §21.4.1.1).
+    return Number.isFinite(value) && Math.abs(value) <= 8.64e15
       ? { ms: value }
-      : { error: `is ${value}; expected finite epoch milliseconds` };
+      : { error: `is ${value}; expected epoch milliseconds within ±8.64e15 (the Date range)` };
   }
   if (typeof value !== "string")
     return { error: `is ${formatValue(value)}; expected a Date or an ISO-8601 string` };

@@ -98,3 +98,10 @@ describe("calendar periods (independent of the process TZ)", () => {
     expect(byPeriod([], { at: () => 0, period: "month" }, count)).toEqual([]);
   });
 });
+
+describe("epoch milliseconds outside the Date range", () => {
+  it("are rejected, not turned into Invalid Dates", () => {
+    expect(() => parseInstant(8.64e15 + 1)).toThrow(/Date range/);
+    expect(parseInstant(-8.64e15)).toBe(-8.64e15);
+  });
+});
