@@ -44,7 +44,10 @@ export function scoreDistributionChart(
               field: "category",
               type: "nominal",
               title: null,
-              scale: { domain: ["detractor", "passive", "promoter"], range: ["#D55E00", "#999999", "#009E73"] },
+              scale: {
+                domain: ["detractor", "passive", "promoter"],
+                range: ["#D55E00", "#999999", "#009E73"],
+              },
             },
           }
         : {}),

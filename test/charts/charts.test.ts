@@ -65,7 +65,15 @@ describe("chart specs render to SVG with their marks", () => {
 
 describe("scoreDistributionChart without categories", () => {
   it("still draws one bar per scale point", async () => {
-    const svg = await renderSvg(scoreDistributionChart([{ value: 1, count: 2 }, { value: 5, count: 7 }], { scale: { min: 1, max: 5 } }));
+    const svg = await renderSvg(
+      scoreDistributionChart(
+        [
+          { value: 1, count: 2 },
+          { value: 5, count: 7 },
+        ],
+        { scale: { min: 1, max: 5 } },
+      ),
+    );
     expect((svg.match(/<path[^>]*aria-roledescription="bar"/g) ?? []).length).toBe(5);
   });
 });
