@@ -30,12 +30,22 @@ import { type InputIssue, InvalidInputError, formatValue } from "../core/errors.
 import { tryParseInstant } from "../core/time.js";
 import { type SafeParseResult, zodIssueToInputIssue } from "./parse.js";
 
-/** Channels a survey can be collected through. */
+/**
+ * Channels a survey can be collected through.
+ *
+ * @example
+ * SURVEY_CHANNELS.includes("in_app") //=> true
+ */
 export const SURVEY_CHANNELS = ["email", "web", "in_app", "phone", "sms", "chat", "other"] as const;
 /** A survey channel. */
 export type SurveyChannel = (typeof SURVEY_CHANNELS)[number];
 
-/** Scales of the scored questions in a record: NPS 0–10, CSAT 1–5, CES 1–7 (higher = easier). */
+/**
+ * Scales of the scored questions in a record: NPS 0–10, CSAT 1–5, CES 1–7 (higher = easier).
+ *
+ * @example
+ * SURVEY_SCALES.ces //=> { min: 1, max: 7 }
+ */
 export const SURVEY_SCALES = {
   nps: { min: 0, max: 10 },
   csat: { min: 1, max: 5 },
@@ -350,6 +360,10 @@ export const surveyResponseSchema: z.ZodType<SurveyResponse, unknown> = z.prepro
 /**
  * Validate one record with the same rules as {@link surveyResponseSchema}, without zod. Returns the
  * parsed record, or `undefined` when the record has any problem (then ask the zod schema why).
+ *
+ * @example
+ * fastParseSurveyResponse({ id: "R1", submittedAt: "2026-01-01T00:00:00Z", nps: 9 })?.submittedAtMs //=> 1767225600000
+ * fastParseSurveyResponse({ id: "R1", submittedAt: "2026-01-01T00:00:00Z", nps: 11 }) //=> undefined
  */
 export function fastParseSurveyResponse(input: unknown): SurveyResponse | undefined {
   if (!isPlainObject(input)) return undefined;

@@ -154,7 +154,8 @@ export function csatAccumulator(
  *   `non_finite_value`, `invalid_type`, `missing_value`; `invalid_option` for bad options.
  * @example
  * csat([5, 4, 4, 3, 1]).score //=> 60
- * csat(rows, (r) => r.csat, { missing: "omit", ci: "clopperPearson" })
+ * const rows = [{ csat: 5 }, { csat: null }, { csat: 2 }];
+ * csat(rows, (r) => r.csat, { missing: "omit", ci: "clopperPearson" }).excluded //=> { missing: 1 }
  */
 export function csat(
   scores: ArrayLike<number | null | undefined> | Iterable<number | null | undefined>,

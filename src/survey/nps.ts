@@ -486,7 +486,8 @@ export function npsImpl(
  *   unless `missing: "omit"`); `invalid_option` for bad options.
  * @example
  * nps([10, 9, 8, 3]).score //=> 25
- * nps(rows, (r) => r.nps, { ci: "adjustedWald" }).ci
+ * const rows = [{ nps: 10 }, { nps: 9 }, { nps: 6 }];
+ * nps(rows, (r) => r.nps, { ci: "adjustedWald" }).ci?.method //=> "adjustedWald"
  */
 export function nps(
   scores: ArrayLike<number | null | undefined> | Iterable<number | null | undefined>,

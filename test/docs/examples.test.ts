@@ -19,8 +19,8 @@ import * as api from "../../src/index.js";
 import { type DocExample, extractExamples, runExample, syntaxErrors } from "./doc-examples.js";
 
 // TODO(docs): include these once their owners finish them (they are being written in parallel).
-const EXCLUDED_DIRS = ["src/cli/", "src/sql/", "src/parallel/", "src/survey/"];
-const EXCLUDED_FILES = ["src/schemas/survey.ts"];
+const EXCLUDED_DIRS = ["src/cli/", "src/sql/", "src/parallel/"];
+const EXCLUDED_FILES: string[] = [];
 
 /**
  * Public exports still without an `@example`, in files other engineers are editing right now.
