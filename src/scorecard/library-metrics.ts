@@ -7,6 +7,10 @@
 import { InsufficientDataError, invalidOption } from "../core/errors.js";
 import { type Period, parseInstant } from "../core/time.js";
 import { customerRetention, mrrMovements, repeatPurchase } from "../retention/index.js";
+import type { SurveyResponse } from "../schemas/survey.js";
+import type { Ticket } from "../schemas/ticket.js";
+import { firstContactResolution, responseTimes, slaAdherence } from "../service/index.js";
+import { ces, csat, nps } from "../survey/index.js";
 import {
   type MetricContext,
   type MetricData,
@@ -102,8 +106,104 @@ function ordersMetric(name: string, field: string, unit: string, description: st
   };
 }
 
+function inWindow(ms: number, ctx: MetricContext): boolean {
+  return ctx.period === null || (ms >= ctx.period.from && ms < ctx.period.to);
+}
+
+function responses(data: MetricData, ctx: MetricContext): SurveyResponse[] {
+  const rows: readonly SurveyResponse[] = data.surveyResponses ?? [];
+  return rows.filter((r) => inWindow(r.submittedAtMs, ctx));
+}
+
+function tickets(data: MetricData, ctx: MetricContext): Ticket[] {
+  const rows: readonly Ticket[] = data.tickets ?? [];
+  return rows.filter((t) => inWindow(t.createdAt.getTime(), ctx));
+}
+
+const asOfOf = (ctx: MetricContext) => (ctx.asOf === null ? {} : { asOf: new Date(ctx.asOf) });
+
+/** Survey (cxmetrics/survey) and service (cxmetrics/service) metrics, computed over the window. */
+const SURVEY_AND_SERVICE_METRICS: readonly MetricDefinition[] = [
+  {
+    name: "nps",
+    unit: "points",
+    direction: "higherIsBetter",
+    kind: "opinion",
+    description:
+      "Net Promoter Score (−100…100) of the survey responses in the window (cxmetrics/survey nps).",
+    field: "score",
+    compute: (data, _p, ctx) => nps(responses(data, ctx), (r) => r.nps, { missing: "omit" }),
+  },
+  {
+    name: "csat",
+    unit: "percent",
+    direction: "higherIsBetter",
+    kind: "opinion",
+    description: "CSAT: share of satisfied answers (top two boxes of 1–5), in percent.",
+    field: "score",
+    compute: (data, _p, ctx) => csat(responses(data, ctx), (r) => r.csat, { missing: "omit" }),
+  },
+  {
+    name: "ces",
+    unit: "points",
+    direction: "higherIsBetter",
+    kind: "opinion",
+    description: "Customer effort score: mean of 1–7, higher is easier.",
+    field: "score",
+    compute: (data, _p, ctx) => ces(responses(data, ctx), (r) => r.ces, { missing: "omit" }),
+  },
+  {
+    name: "firstContactResolution",
+    unit: "share",
+    direction: "higherIsBetter",
+    kind: "activity",
+    description:
+      "Issue-level first-contact resolution rate (7-day reopen window) of the tickets created in the window.",
+    field: "rate",
+    segmentFilter: "none",
+    compute: (data, _p, ctx) => firstContactResolution(tickets(data, ctx), asOfOf(ctx)),
+  },
+  {
+    name: "firstResponseTime",
+    unit: "hours",
+    direction: "lowerIsBetter",
+    kind: "activity",
+    description: "First response time in hours (field median by default; mean, quantiles.0.9 …).",
+    field: "median",
+    segmentFilter: "none",
+    compute: (data, _p, ctx) =>
+      responseTimes(tickets(data, ctx), { measure: "firstResponse", unit: "hours" }),
+  },
+  {
+    name: "resolutionTime",
+    unit: "hours",
+    direction: "lowerIsBetter",
+    kind: "activity",
+    description: "Resolution time in hours of resolved tickets (field median by default).",
+    field: "median",
+    segmentFilter: "none",
+    compute: (data, _p, ctx) => responseTimes(tickets(data, ctx), { measure: "resolution", unit: "hours" }),
+  },
+  {
+    name: "slaAdherence",
+    unit: "share",
+    direction: "higherIsBetter",
+    kind: "activity",
+    description: "Share of tickets answered within params.targetHours (default 4 h).",
+    field: "rate",
+    segmentFilter: "none",
+    compute: (data, params, ctx) =>
+      slaAdherence(tickets(data, ctx), {
+        target: { hours: typeof params.targetHours === "number" ? params.targetHours : 4 },
+        ...asOfOf(ctx),
+      }),
+  },
+];
+
 /**
- * Definitions of the library metrics available to bindings (see docs/scorecard.md for the list).
+ * Definitions of the library metrics available to bindings: retention and revenue retention
+ * (subscriptions), repeat purchase (orders), NPS / CSAT / CES (survey responses) and first-contact
+ * resolution, response and resolution times, SLA adherence (tickets) (see docs/scorecard.md for the list).
  *
  * @example
  * LIBRARY_METRICS.map((d) => d.name) //=> ["customerRetentionRate", …]
@@ -159,6 +259,7 @@ export const LIBRARY_METRICS: readonly MetricDefinition[] = [
     "currency",
     "Revenue per order in the window (as a float).",
   ),
+  ...SURVEY_AND_SERVICE_METRICS,
 ];
 
 /**
@@ -166,7 +267,7 @@ export const LIBRARY_METRICS: readonly MetricDefinition[] = [
  * `createMetricRegistry(defaultMetricRegistry).register({...})`.
  *
  * @example
- * defaultMetricRegistry.names() //=> ["averageOrderValue", "customerChurnRate", …]
+ * defaultMetricRegistry.names() //=> ["averageOrderValue", "ces", "csat", "customerChurnRate", …]
  */
 export const defaultMetricRegistry: MetricRegistry = /* @__PURE__ */ (() => {
   const r = createMetricRegistry();

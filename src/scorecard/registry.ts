@@ -9,6 +9,8 @@ import {
   type MeasureKind,
 } from "../schemas/scorecard.js";
 import type { Subscription } from "../schemas/subscription.js";
+import type { SurveyResponse } from "../schemas/survey.js";
+import type { Ticket } from "../schemas/ticket.js";
 import type { Transaction } from "../schemas/transaction.js";
 
 /**
@@ -17,12 +19,12 @@ import type { Transaction } from "../schemas/transaction.js";
  * user-registered metrics.
  */
 export interface MetricData {
-  /** Survey responses (NPS, CSAT, CES answers). */
-  surveyResponses?: readonly Record<string, unknown>[];
+  /** Survey responses (NPS, CSAT, CES answers), from `parseSurveyResponses`. */
+  surveyResponses?: readonly SurveyResponse[];
   subscriptions?: readonly Subscription[];
   orders?: readonly Order[];
-  /** Support tickets (first-contact resolution, response times, SLA). */
-  tickets?: readonly Record<string, unknown>[];
+  /** Support tickets (first-contact resolution, response times, SLA), from `parseTickets`. */
+  tickets?: readonly Ticket[];
   activities?: readonly ActivityEvent[];
   transactions?: readonly Transaction[];
   [key: string]: readonly unknown[] | undefined;
