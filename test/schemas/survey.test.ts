@@ -173,7 +173,7 @@ describe("surveyResponseSchema / parseSurveyResponses", () => {
         index: null,
         path: [],
         code: "invalid_type",
-        message: "expected an array of survey responses, found a object",
+        message: "expected an array of survey responses, found an object",
       },
     ]);
     expect(parseSurveyResponses([])).toEqual([]);
