@@ -101,15 +101,35 @@ await con.run(
   `CREATE TABLE e AS SELECT * FROM read_csv('${csv}', header = false, columns = {'u': 'INTEGER', 'm': 'INTEGER'})`,
 );
 const label = (m: number) => `${2024 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, "0")}`;
-const duck = async (): Promise<Table> => {
-  const r = await con.runAndReadAll(`
-    WITH um AS (SELECT DISTINCT u, m FROM e),
-         f AS (SELECT u, min(m) AS c FROM um GROUP BY u)
-    SELECT f.c AS c, um.m - f.c AS k, count(*) AS n FROM um JOIN f USING (u) GROUP BY ALL`);
+const readTable = (rows: unknown[][]): Table => {
   const out: Table = new Map();
-  for (const row of r.getRows()) out.set(`${label(Number(row[0]))}|${Number(row[1])}`, Number(row[2]));
+  for (const row of rows) out.set(`${label(Number(row[0]))}|${Number(row[1])}`, Number(row[2]));
   return out;
 };
+// DuckDB's fastest form measured here: one aggregate per user (first month, OR of 1 << month),
+// users with the same (first month, bits) counted once, then the 24 offsets tested per distinct
+// pair. The textbook form (DISTINCT (u, m) → first month → join) is ≈ 1.6–2× slower; both reported.
+const DUCK_BEST = "DuckDB SQL, per-user bitmask (integer u, m columns loaded before timing)";
+const DUCK_JOIN = "DuckDB SQL, DISTINCT (u, m) → first month → join (same columns)";
+const duck = async (): Promise<Table> =>
+  readTable(
+    (
+      await con.runAndReadAll(`
+    WITH b AS (SELECT min(m) AS c, bit_or((1::UINTEGER) << m) AS x FROM e GROUP BY u),
+         g AS (SELECT c, x, count(*) AS w FROM b GROUP BY ALL)
+    SELECT c, k, sum(w) AS n FROM g, range(0, ${MONTHS}) r(k)
+    WHERE c + k < ${MONTHS} AND (x >> (c + k)::UINTEGER) & 1 = 1 GROUP BY ALL`)
+    ).getRows(),
+  );
+const duckJoin = async (): Promise<Table> =>
+  readTable(
+    (
+      await con.runAndReadAll(`
+    WITH um AS (SELECT DISTINCT u, m FROM e),
+         f AS (SELECT u, min(m) AS c FROM um GROUP BY u)
+    SELECT f.c AS c, um.m - f.c AS k, count(*) AS n FROM um JOIN f USING (u) GROUP BY ALL`)
+    ).getRows(),
+  );
 const sameTable = (a: unknown, b: unknown, name: string) => {
   const x = a as Table;
   const y = b as Table;
@@ -120,21 +140,24 @@ cases.push(
   await compare(
     `cohort table, ${(nEvents / 1e6).toFixed(1)}M events, ${(USERS / 1e6).toFixed(2)}M users, ${MONTHS} months`,
     [
-      { name: "DuckDB SQL (integer u, m columns; loaded before timing)", run: duck },
+      { name: DUCK_BEST, run: duck },
+      { name: DUCK_JOIN, run: duckJoin },
       { name: "cxmetrics cohortRetention (records, ISO strings)", run: () => ours(isoEvents) },
       { name: "cxmetrics cohortRetention (records, Dates)", run: () => ours(dateEvents) },
     ],
     {
-      rounds: 5,
+      rounds: 7,
       warmup: 1,
-      baseline: "DuckDB SQL (integer u, m columns; loaded before timing)",
+      baseline: DUCK_BEST,
       check: sameTable,
     },
   ),
 );
 notes.push(
-  `Cohort table: peak RSS ${rssBeforeInputs.toFixed(0)} MiB before building the 2 × ${(nEvents / 1e6).toFixed(1)}M input records, ${rssInputs.toFixed(0)} MiB with them, ${rssOurs.toFixed(0)} MiB after one cohortRetention run (before DuckDB was loaded; the increment is cohortRetention's working memory: no per-event buffers, per user 4 bytes for the first period + 4 bytes × ⌈periods/32⌉ of activity bits + the id table), ${peakRssMiB().toFixed(0)} MiB at the end (DuckDB included).`,
-  "Targets: issue 6 says ≤ 2× DuckDB; BENCHMARKS.md says ≤ 1.0× DuckDB end to end from ISO strings or Dates. DuckDB's data are integer columns loaded before timing (its best case); ours includes parsing the instants and interning user ids.",
+  `Cohort table: peak RSS ${rssBeforeInputs.toFixed(0)} MiB before building the 2 × ${(nEvents / 1e6).toFixed(1)}M input records, ${rssInputs.toFixed(0)} MiB with them, ${rssOurs.toFixed(0)} MiB after one cohortRetention run (before DuckDB was loaded; the increment is cohortRetention's working memory: no per-event buffers; per user one Int32 for the first period + ⌈(periods + 1)/32⌉ Int32 words of activity bits, indexed directly by small integer ids, else through a Map), ${peakRssMiB().toFixed(0)} MiB at the end (DuckDB included).`,
+  "What each side does: DuckDB gets integer user and month columns loaded before timing (its best case: no timestamp parsing, no month arithmetic) and runs on both cores; the time is the query and reading its ≤ 300 result rows. cxmetrics runs on one core end to end from the records as given: reading each record, parsing the ISO string (or reading the Date), validating it, finding the month, the per-user state, and building the table with labels and shares.",
+  "Targets: issue 6 says ≤ 2× DuckDB; BENCHMARKS.md says ≤ 1.0× DuckDB's best query end to end from ISO strings or Dates. The baseline is DuckDB's fastest form measured (per-user bitmask); the DISTINCT/join form is the one BENCHMARKS.md lists.",
+  "Absolute times on this shared 2-core machine moved ±50 % between runs while other benches ran; the rounds are interleaved, so ratios move less.",
 );
 isoEvents.length = 0;
 dateEvents.length = 0;

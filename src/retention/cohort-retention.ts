@@ -25,6 +25,7 @@ import {
   spellsOf,
   upperBound,
 } from "./_subscription-timeline.js";
+import { isoMs, periodLocator } from "./_event-time.js";
 
 /** What a cell counts. */
 export type CohortMode = "active" | "onOrAfter";
@@ -265,89 +266,18 @@ function lowerBound(starts: readonly number[], t: number): number {
 
 // ---------------------------------------------------------------------------------- events
 
-const DAYS_BEFORE_MONTH = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-
 /**
- * Fast strict ISO-8601 reader for `YYYY-MM-DDTHH:MM(:SS(.fff…)?)?(Z|±HH:MM)`; NaN when the string
- * has another shape (the caller then falls back to the general parser, which also reports errors).
+ * Fast strict ISO-8601 reader for `YYYY-MM-DD(T| )HH:MM(:SS(.f…)?)?(Z|z|±HH:MM)`: epoch ms, equal
+ * to `Date.parse` on every string it accepts (fractions beyond ms truncated, as `Date.parse` does),
+ * NaN for any other shape (the general parser then takes over and reports errors). No allocation.
  */
-/** Digit at position i (no closure in the hot path: closures cost an allocation per call). */
-function dig(s: string, i: number): number {
-  return s.charCodeAt(i) - 48;
-}
-
-const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15];
-
 export function fastIsoMs(s: string): number {
-  const n = s.length;
-  if (n < 17) return Number.NaN;
-  for (let k = 0; k < 12; k++) {
-    const c = dig(s, DIGIT_POSITIONS[k]!);
-    if (c < 0 || c > 9) return Number.NaN;
-  }
-  const y = dig(s, 0) * 1000 + dig(s, 1) * 100 + dig(s, 2) * 10 + dig(s, 3);
-  const mo = dig(s, 5) * 10 + dig(s, 6);
-  const day = dig(s, 8) * 10 + dig(s, 9);
-  const h = dig(s, 11) * 10 + dig(s, 12);
-  const mi = dig(s, 14) * 10 + dig(s, 15);
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58) return Number.NaN;
-  const t = s.charCodeAt(10);
-  if (t !== 84 && t !== 32) return Number.NaN;
-  let i = 16;
-  let sec = 0;
-  let ms = 0;
-  if (s.charCodeAt(i) === 58) {
-    const s1 = dig(s, 17);
-    const s2 = dig(s, 18);
-    if (s1 < 0 || s1 > 5 || s2 < 0 || s2 > 9) return Number.NaN;
-    sec = s1 * 10 + s2;
-    i = 19;
-    if (s.charCodeAt(i) === 46) {
-      i++;
-      let scale = 100;
-      const j0 = i;
-      while (i < n) {
-        const c = s.charCodeAt(i) - 48;
-        if (c < 0 || c > 9) break;
-        ms += c * scale;
-        scale /= 10;
-        i++;
-      }
-      if (i === j0) return Number.NaN;
-      ms = Math.round(ms);
-    }
-  }
-  let off = 0;
-  const z = s.charCodeAt(i);
-  if (z === 90 || z === 122) {
-    if (i + 1 !== n) return Number.NaN;
-  } else if (z === 43 || z === 45) {
-    if (i + 6 !== n || s.charCodeAt(i + 3) !== 58) return Number.NaN;
-    const o1 = dig(s, i + 1);
-    const o2 = dig(s, i + 2);
-    const o3 = dig(s, i + 4);
-    const o4 = dig(s, i + 5);
-    if (o1 < 0 || o1 > 2 || o2 < 0 || o2 > 9 || o3 < 0 || o3 > 5 || o4 < 0 || o4 > 9) return Number.NaN;
-    const oh = o1 * 10 + o2;
-    const om = o3 * 10 + o4;
-    if (oh >= 24) return Number.NaN;
-    off = (oh * 60 + om) * (z === 43 ? 1 : -1);
-  } else return Number.NaN;
-  if (!(y >= 0 && y <= 9999 && mo >= 1 && mo <= 12 && h >= 0 && h < 24 && mi >= 0 && mi < 60 && day >= 1))
-    return Number.NaN;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const dim = mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
-  if (day > dim) return Number.NaN;
-  // days from 1970-01-01
-  const yy = y - 1;
-  let days = 365 * (y - 1970) + (Math.floor(yy / 4) - Math.floor(yy / 100) + Math.floor(yy / 400)) - 477;
-  days += DAYS_BEFORE_MONTH[mo - 1]! + (mo > 2 && leap ? 1 : 0) + day - 1;
-  return ((days * 24 + h) * 60 + mi - off) * 60000 + sec * 1000 + ms;
+  return isoMs(s);
 }
 
 function eventMs(fn: string, v: unknown, index: number): number {
   if (typeof v === "string") {
-    const t = fastIsoMs(v);
+    const t = isoMs(v);
     if (!Number.isNaN(t)) return t;
   } else if (v instanceof Date) {
     const t = v.getTime();
@@ -392,9 +322,94 @@ function checkEvent(fn: string, e: unknown, i: number): void {
 }
 
 /**
- * Events → table in one pass over the records (two when `from` or `asOf` must be found first), with
- * no per-event buffers: per user only the first cohort period and a bitset of active periods.
- * (Allocating per-event typed arrays made V8 run full collections of the caller's heap.)
+ * Per-user state, one Int32 run of S = 1 + W slots per user (one cache line for up to 480 periods):
+ * `[first + 2, activity bits × W]` where first is the user's first cohort-event period (state 0:
+ * none yet; 1: before the grid, in no cohort shown) and bit p of the words is set when the user has
+ * a (return) event in period p.
+ */
+interface UserStates {
+  st: Int32Array;
+  /** Users (slots) with room. */
+  cap: number;
+}
+
+/** Copy states to a new stride, periods shifted by `shift` (the grid grew backwards). */
+function restride(s: UserStates, used: number, oldS: number, newS: number, shift: number): void {
+  const out = new Int32Array(s.cap * newS);
+  const oldW = oldS - 1;
+  for (let u = 0; u < used; u++) {
+    const o = u * oldS;
+    const f = s.st[o]!;
+    const n = u * newS;
+    out[n] = f >= 2 ? f + shift : f;
+    for (let w = 0; w < oldW; w++) {
+      let x = s.st[o + 1 + w]!;
+      while (x !== 0) {
+        const b = 31 - Math.clz32(x);
+        x &= ~(1 << b);
+        const p = w * 32 + b + shift;
+        out[n + 1 + (p >>> 5)]! |= 1 << (p & 31);
+      }
+    }
+  }
+  s.st = out;
+}
+
+function grow(s: UserStates, minCap: number, maxCap: number, S: number): void {
+  let c = Math.max(1024, s.cap);
+  while (c < minCap) c *= 2;
+  c = Math.min(c, Math.max(maxCap, minCap));
+  const out = new Int32Array(c * S);
+  out.set(s.st);
+  s.st = out;
+  s.cap = c;
+}
+
+function emptyResult(c: Common, asOf: number): CohortRetentionResult {
+  return {
+    period: c.period,
+    mode: c.mode,
+    horizon: c.horizon,
+    asOf: new Date(asOf),
+    rows: [],
+    nullReasons: [],
+  };
+}
+
+/** The event path's period grid from `fromMs` to the period containing asOf − 1. */
+interface EventGrid {
+  starts: number[];
+  labels: string[];
+  P: number;
+  /** Int32 slots per user: 1 + W activity words, with room for bit P. */
+  S: number;
+  start: number;
+  table: Int32Array | null;
+  step: number;
+}
+
+function eventGrid(c: Common, fromMs: number, asOf: number): EventGrid {
+  const { starts, labels } = periodRange(fromMs, asOf - 1, c.period, c.cal);
+  const P = labels.length;
+  const loc = periodLocator(starts);
+  return {
+    starts,
+    labels,
+    P,
+    // room for bit P too (an instant in [starts[P], asOf) when asOf has a fraction of a ms)
+    S: 1 + Math.max(1, (P + 32) >>> 5),
+    start: starts[0]!,
+    table: loc === null ? null : loc.table,
+    step: loc === null ? 1 : loc.step,
+  };
+}
+
+/**
+ * Events → table in one pass over the records (two when `asOf` must be found first), with no
+ * per-event buffers: per user only the first cohort period and a bitset of active periods, in one
+ * Int32 run (see {@link UserStates}). Small non-negative integer user ids index the states directly;
+ * other ids are interned in a Map. The period of an instant comes from a bucket table (one division
+ * and one load). Allocating per-event typed arrays made V8 run full collections of the caller's heap.
  */
 function fromEvents(
   fn: string,
@@ -405,6 +420,7 @@ function fromEvents(
   const cohortEvent =
     options.cohortBy === undefined || options.cohortBy === "firstEvent" ? null : options.cohortBy;
   const returnEvent = options.returnEvent ?? null;
+  const needType = cohortEvent !== null || returnEvent !== null;
   const n = events.length;
   let asOf = options.asOf === undefined ? Number.NaN : instantAt(fn, options.asOf, null, "asOf");
   const fromOpt = options.from === undefined ? Number.NaN : instantAt(fn, options.from, null, "from");
@@ -414,168 +430,155 @@ function fromEvents(
     for (let i = 0; i < n; i++) {
       const e = events[i]!;
       checkEvent(fn, e, i);
-      const t = eventMs(fn, e.occurredAt, i);
+      const v = e.occurredAt;
+      let t = typeof v === "string" ? isoMs(v) : v instanceof Date ? v.getTime() : Number.NaN;
+      if (Number.isNaN(t)) t = eventMs(fn, v, i);
       if (t > maxT) maxT = t;
     }
     asOf = maxT + 1;
   }
-  const empty = (): CohortRetentionResult => ({
-    period: c.period,
-    mode: c.mode,
-    horizon: c.horizon,
-    asOf: new Date(asOf),
-    rows: [],
-    nullReasons: [],
-  });
-  if (n === 0 || !Number.isFinite(asOf)) return empty();
+  if (n === 0 || !Number.isFinite(asOf)) return emptyResult(c, asOf);
+  const asOfMs = asOf;
   // The grid starts at `from`, or (without it) at the first event seen, extended backwards when an
   // earlier event arrives (per-user data are then shifted): no pass just to find the minimum.
-  let starts: number[] = [];
-  let labels: string[] = [];
-  let P = 0;
-  let W = 1;
+  // Hot-loop state lives in plain locals (no closures: captured variables cost a context load).
+  let g: EventGrid | null = null;
   let gridStart = Number.POSITIVE_INFINITY;
-  let uniform = 0;
-  const setGrid = (fromMs: number) => {
-    const r = periodRange(fromMs, asOf - 1, c.period, c.cal);
-    starts = r.starts;
-    labels = r.labels;
-    P = labels.length;
-    W = Math.max(1, (P + 31) >>> 5);
-    gridStart = starts[0]!;
-    uniform = uniformStep(starts);
-  };
+  let table: Int32Array | null = null;
+  let step = 1;
+  let S = 2;
+  let starts: number[] = [];
+  // numeric ids 0 ≤ u < directCap index `direct` (set with the first grid); others go through `ids`
+  let directCap = 0;
+  const direct: UserStates = { st: new Int32Array(0), cap: 0 };
+  const mapped: UserStates = { st: new Int32Array(0), cap: 0 };
+  let dst = direct.st;
+  let dcap = 0;
+  let mst = mapped.st;
+  let mcap = 0;
+  const ids = new Map<string | number, number>();
+  let directUsed = 0;
   const fixedFrom = !Number.isNaN(fromOpt);
   if (fixedFrom) {
-    if (!(fromOpt < asOf)) return empty();
-    setGrid(fromOpt);
+    if (!(fromOpt < asOfMs)) return emptyResult(c, asOfMs);
+    g = eventGrid(c, fromOpt, asOfMs);
+    directCap = Math.max(1 << 16, Math.floor((4 * n) / g.S));
+    gridStart = g.start;
+    table = g.table;
+    step = g.step;
+    S = g.S;
+    starts = g.starts;
   }
-  const ids = new Map<string | number, number>();
-  const denseCap = Math.max(1 << 16, 4 * n);
-  let dense = new Int32Array(1024);
-  let U = 0;
-  let cap = 1024;
-  // first[u]: first cohort-event period (NONE = none yet, −1 = before the grid: not in any cohort shown)
-  const NONE = 0x7fffffff;
-  let first = new Int32Array(cap).fill(NONE);
-  let bits = new Uint32Array(cap * W);
-  const extendBack = (t: number) => {
-    const oldP = P;
-    const oldW = W;
-    const oldStart = gridStart;
-    setGrid(t);
-    const shift = P - oldP;
-    // the new grid ends where the old one did, so old period p is new period p + shift
-    if (oldP > 0 && starts[shift] !== oldStart) internalError(fn, "grid extension misaligned");
-    const nb = new Uint32Array(cap * W);
-    if (oldP > 0) {
-      for (let u = 0; u < U; u++) {
-        const f = first[u]!;
-        if (f >= 0 && f !== NONE) first[u] = f + shift;
-        for (let w = 0; w < oldW; w++) {
-          let x = bits[u * oldW + w]!;
-          while (x !== 0) {
-            const b = 31 - Math.clz32(x);
-            x &= ~(1 << b);
-            const p = w * 32 + b + shift;
-            nb[u * W + (p >>> 5)]! |= 1 << (p & 31);
-          }
-        }
-      }
-    }
-    bits = nb;
-  };
   for (let i = 0; i < n; i++) {
     const e = events[i]!;
     checkEvent(fn, e, i);
-    const t = eventMs(fn, e.occurredAt, i);
+    const v = e.occurredAt;
+    let t: number;
+    if (typeof v === "string") {
+      t = isoMs(v);
+      if (Number.isNaN(t)) t = eventMs(fn, v, i);
+    } else if (v instanceof Date) {
+      t = v.getTime();
+      if (Number.isNaN(t)) t = eventMs(fn, v, i);
+    } else t = eventMs(fn, v, i);
     const u = e.userId;
-    let id: number;
-    if (typeof u === "number" && u >= 0 && (u | 0) === u && u < denseCap) {
-      // small non-negative integer ids: a dense lookup table instead of a hash map
-      if (u >= dense.length) {
-        let len = dense.length;
-        while (len <= u) len *= 2;
-        const next = new Int32Array(Math.min(len, denseCap));
-        next.set(dense);
-        dense = next;
+    if (typeof u === "string" ? u === "" : !(typeof u === "number" && Number.isFinite(u))) badUser(fn, i, u);
+    if (t >= asOfMs) continue;
+    if (t < gridStart && !fixedFrom) {
+      const g2 = eventGrid(c, t, asOfMs);
+      if (g === null) directCap = Math.max(1 << 16, Math.floor((4 * n) / g2.S));
+      else {
+        // the new grid ends where the old one did: old period p is new period p + shift
+        const shift = upperBound(g2.starts, g.start) - 1;
+        if (g2.starts[shift] !== g.start) internalError(fn, "grid extension misaligned");
+        restride(direct, directUsed, g.S, g2.S, shift);
+        restride(mapped, ids.size, g.S, g2.S, shift);
+        dst = direct.st;
+        mst = mapped.st;
       }
-      id = dense[u]! - 1;
-      if (id < 0) {
-        id = U++;
-        dense[u] = id + 1;
+      g = g2;
+      gridStart = g.start;
+      table = g.table;
+      step = g.step;
+      S = g.S;
+      starts = g.starts;
+    }
+    let p: number;
+    if (t < gridStart) p = -1;
+    else if (table !== null) p = table[Math.floor((t - gridStart) / step)] ?? upperBound(starts, t) - 1;
+    else p = upperBound(starts, t) - 1;
+    let st: Int32Array;
+    let o: number;
+    if (typeof u === "number" && u >= 0 && (u | 0) === u && u < directCap) {
+      if (u >= dcap) {
+        grow(direct, u + 1, directCap, S);
+        dst = direct.st;
+        dcap = direct.cap;
       }
+      if (u >= directUsed) directUsed = u + 1;
+      st = dst;
+      o = u * S;
     } else {
       let m = ids.get(u);
       if (m === undefined) {
-        if ((typeof u !== "string" || u === "") && !(typeof u === "number" && Number.isFinite(u)))
-          badUser(fn, i, u);
-        m = U++;
+        m = ids.size;
         ids.set(u, m);
+        if (m >= mcap) {
+          grow(mapped, m + 1, Number.POSITIVE_INFINITY, S);
+          mst = mapped.st;
+          mcap = mapped.cap;
+        }
       }
-      id = m;
+      st = mst;
+      o = m * S;
     }
-    if (U > cap) {
-      const nc = cap * 2;
-      const f2 = new Int32Array(nc).fill(NONE);
-      f2.set(first);
-      first = f2;
-      const b2 = new Uint32Array(nc * W);
-      b2.set(bits);
-      bits = b2;
-      cap = nc;
-    }
-    if (t >= asOf) continue;
-    if (t < gridStart && !fixedFrom) extendBack(t);
-    let p: number;
-    if (t < gridStart) p = -1;
-    else if (uniform !== 0) p = Math.floor((t - gridStart) / uniform);
-    else p = upperBound(starts, t) - 1;
-    const et = cohortEvent === null && returnEvent === null ? null : (e.eventType ?? null);
+    const et = needType ? (e.eventType ?? null) : null;
     if (cohortEvent === null || et === cohortEvent) {
-      if (p < 0) first[id] = -1;
-      else if (p < first[id]!) first[id] = p;
+      const f = p < 0 ? 1 : p + 2;
+      const cur = st[o]!;
+      if (cur === 0 || f < cur) st[o] = f;
     }
-    if (p >= 0 && (returnEvent === null || et === returnEvent)) bits[id * W + (p >>> 5)]! |= 1 << (p & 31);
+    if (p >= 0 && (returnEvent === null || et === returnEvent)) st[o + 1 + (p >>> 5)]! |= 1 << (p & 31);
   }
-  if (P === 0) return empty();
+  if (g === null) return emptyResult(c, asOfMs);
+  const { labels, P } = g;
   const H = c.horizon + 1;
   const size = new Float64Array(P);
   const active = new Float64Array(P * H);
   const onOrAfter = new Float64Array(P * H);
   let dataFirst = P;
-  for (let u = 0; u < U; u++) {
-    const q = first[u]!;
-    if (q < 0 || q >= P) continue;
-    if (q < dataFirst) dataFirst = q;
-    size[q]!++;
-    const base = u * W;
-    let last = -1;
-    for (let w = W - 1; w >= 0; w--) {
-      const x = bits[base + w]!;
-      if (x !== 0) {
-        last = w * 32 + 31 - Math.clz32(x);
-        break;
+  const W = S - 1;
+  for (const [s, used] of [
+    [direct, directUsed],
+    [mapped, ids.size],
+  ] as const) {
+    const st = s.st;
+    for (let u = 0; u < used; u++) {
+      const base = u * S;
+      const q = st[base]! - 2;
+      if (q < 0 || q >= P) continue;
+      if (q < dataFirst) dataFirst = q;
+      size[q]!++;
+      let last = -1;
+      for (let w = W - 1; w >= 0; w--) {
+        const x = st[base + 1 + w]!;
+        if (x !== 0) {
+          last = w * 32 + 31 - Math.clz32(x);
+          break;
+        }
       }
-    }
-    const row = q * H;
-    const kMax = Math.min(H - 1, P - 1 - q);
-    for (let k = 0; k <= kMax; k++) {
-      const p = q + k;
-      if (p > last) break;
-      onOrAfter[row + k]!++;
-      if ((bits[base + (p >>> 5)]! >>> (p & 31)) & 1) active[row + k]!++;
+      const row = q * H;
+      const kMax = Math.min(H - 1, P - 1 - q);
+      for (let k = 0; k <= kMax; k++) {
+        const p = q + k;
+        if (p > last) break;
+        onOrAfter[row + k]!++;
+        if ((st[base + 1 + (p >>> 5)]! >>> (p & 31)) & 1) active[row + k]!++;
+      }
     }
   }
   const [f0, l0] = cohortRange(fn, options, starts, dataFirst, P);
   return buildTable(c, starts, labels, asOf, f0, l0, { size, active, onOrAfter });
-}
-
-/** Step (ms) when all periods have the same length (UTC days, or weeks in a zone without DST), else 0. */
-function uniformStep(starts: readonly number[]): number {
-  const step = starts[1]! - starts[0]!;
-  for (let j = 2; j < starts.length; j++) if (starts[j]! - starts[j - 1]! !== step) return 0;
-  return step;
 }
 
 function isEventInput(rows: readonly unknown[]): boolean {
