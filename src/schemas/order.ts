@@ -10,8 +10,7 @@
  * @module
  */
 import { z } from "zod";
-import { InvalidInputError } from "../core/errors.js";
-import type { SafeParseResult } from "./parse.js";
+import { type SafeParseResult, requireOneCurrency } from "./parse.js";
 import { amountSchema, instantSchema, safeParseWith } from "./subscription.js";
 
 const blankToNull = (v: unknown) => (v === undefined || v === null || v === "" ? null : v);
@@ -102,29 +101,11 @@ export interface ParseOrdersOptions {
 export function safeParseOrders(input: unknown, options?: ParseOrdersOptions): SafeParseResult<Order> {
   const r = safeParseWith(orderSchema, input, "orders");
   if (!r.success || options?.mixedCurrencies === "allow") return r;
-  let first: string | null = null;
-  for (let i = 0; i < r.data.length; i++) {
-    const c = r.data[i]!.currency;
-    if (c === null) continue;
-    if (first === null) first = c;
-    else if (c !== first) {
-      return {
-        success: false,
-        error: new InvalidInputError(
-          [
-            {
-              index: i,
-              path: ["currency"],
-              code: "invalid_currency",
-              message: `currency is ${c} but earlier orders are in ${first}; convert amounts to one currency first or pass mixedCurrencies: "allow"`,
-            },
-          ],
-          { context: "parse orders", code: "invalid_currency" },
-        ),
-      };
-    }
-  }
-  return r;
+  return requireOneCurrency(
+    r,
+    "orders",
+    'convert amounts to one currency first or pass mixedCurrencies: "allow"',
+  );
 }
 
 /**

@@ -82,3 +82,38 @@ export function parseRecords<S extends z.ZodType>(schema: S, input: unknown, wha
   if (!r.success) throw r.error;
   return r.data;
 }
+
+/**
+ * Reject parsed records in more than one currency (`invalid_currency`, naming the first record whose
+ * currency differs from the first record's). Records without a currency are ignored.
+ *
+ * @example
+ * requireOneCurrency({ success: true, data: [{ currency: "USD" }, { currency: null }] }, "orders", "").success //=> true
+ * requireOneCurrency({ success: true, data: [{ currency: "USD" }, { currency: "EUR" }] }, "orders", "").success //=> false
+ */
+export function requireOneCurrency<T extends { currency: string | null }>(
+  r: SafeParseResult<T>,
+  what: string,
+  hint: string,
+): SafeParseResult<T> {
+  if (!r.success) return r;
+  let first: string | null = null;
+  for (let i = 0; i < r.data.length; i++) {
+    const c = r.data[i]!.currency;
+    if (c === null) continue;
+    if (first === null) first = c;
+    else if (c !== first) {
+      const issue = {
+        index: i,
+        path: ["currency"],
+        code: "invalid_currency",
+        message: `currency is ${c} but earlier ${what} are in ${first}; ${hint}`,
+      };
+      return {
+        success: false,
+        error: new InvalidInputError([issue], { context: `parse ${what}`, code: "invalid_currency" }),
+      };
+    }
+  }
+  return r;
+}

@@ -12,10 +12,10 @@
  * @module
  */
 import { z } from "zod";
-import { InvalidInputError, formatValue } from "../core/errors.js";
+import { formatValue } from "../core/errors.js";
 import { Decimal } from "../core/money.js";
 import { tryParseInstant } from "../core/time.js";
-import { type SafeParseResult, safeParseRecords } from "./parse.js";
+import { type SafeParseResult, requireOneCurrency, safeParseRecords } from "./parse.js";
 
 /**
  * Billing intervals a subscription can have.
@@ -243,29 +243,11 @@ export function safeParseSubscriptions(
 ): SafeParseResult<Subscription> {
   const r = safeParseWith(subscriptionSchema, input, "subscriptions");
   if (!r.success || options?.mixedCurrencies === "allow") return r;
-  let first: string | null = null;
-  for (let i = 0; i < r.data.length; i++) {
-    const c = r.data[i]!.currency;
-    if (c === null) continue;
-    if (first === null) first = c;
-    else if (c !== first) {
-      return {
-        success: false,
-        error: new InvalidInputError(
-          [
-            {
-              index: i,
-              path: ["currency"],
-              code: "invalid_currency",
-              message: `currency is ${c} but earlier rows are in ${first}; convert amounts to one currency first or pass mixedCurrencies: "allow" and exchange rates to the metric`,
-            },
-          ],
-          { context: "parse subscriptions", code: "invalid_currency" },
-        ),
-      };
-    }
-  }
-  return r;
+  return requireOneCurrency(
+    r,
+    "subscriptions",
+    'convert amounts to one currency first or pass mixedCurrencies: "allow" and exchange rates to the metric',
+  );
 }
 
 /**
