@@ -3,7 +3,12 @@ import { type ChartOptions, type VegaLiteSpec, baseSpec } from "./spec.js";
 /** Quadrant names of an importance–performance grid (Martilla & James 1977). */
 export type QuadrantName = "keep up" | "concentrate here" | "low priority" | "possible overkill";
 
-/** Colours of the quadrants (Okabe–Ito): act on "concentrate here" first. */
+/**
+ * Colours of the quadrants (Okabe–Ito): act on "concentrate here" first.
+ *
+ * @example
+ * Object.keys(QUADRANT_COLORS).length //=> 4
+ */
 export const QUADRANT_COLORS: Readonly<Record<QuadrantName, string>> = {
   "concentrate here": "#D55E00",
   "keep up": "#009E73",
@@ -21,8 +26,11 @@ export const QUADRANT_COLORS: Readonly<Record<QuadrantName, string>> = {
  * @param drivers one point per driver: name, importance (e.g. LMG share of R²), performance (e.g. mean rating), quadrant
  * @param cut the cut lines (a value at or above a line counts as high)
  * @example
- * const ipa = importancePerformance({ outcome: nps, drivers: { speed, price } });
- * importancePerformanceChart(ipa.drivers, ipa.cut, { importanceTitle: "importance (LMG)" })
+ * const ipa = importancePerformance({
+ *   outcome: [9, 7, 3, 10, 6, 8, 5],
+ *   drivers: { speed: [4, 3, 1, 5, 2, 4, 2], price: [3, 4, 5, 2, 4, 3, 4] },
+ * });
+ * importancePerformanceChart(ipa.drivers, ipa.cut, { importanceTitle: "importance (LMG)" }).$schema //=> "https://vega.github.io/schema/vega-lite/v6.json"
  */
 export function importancePerformanceChart(
   drivers: readonly { name: string; importance: number; performance: number; quadrant: QuadrantName }[],

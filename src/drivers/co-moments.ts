@@ -64,8 +64,11 @@ function emptyState(variables: string[]): CoMomentState {
  *   `length_mismatch` when a row has the wrong number of values; `missing_value` under `missing: "throw"`.
  * @example
  * const acc = coMomentAccumulator(["nps", "speed", "price"]);
- * const s = acc.add(acc.init(), [9, 4, 3], 0);
- * keyDriversFromState(acc.merge(s, otherState));
+ * const part1 = foldState([[9, 4, 3], [7, 3, 4], [3, 1, 5]], acc);
+ * const part2 = foldState([[10, 5, 2], [6, 2, 4]], acc);
+ * const merged = acc.merge(part1, part2);
+ * merged.n //=> 5
+ * keyDriversFromState(merged).r2 //=> 0.9644444444444443
  */
 export function coMomentAccumulator(
   variables: string[],
@@ -134,7 +137,14 @@ export function coMomentAccumulator(
   };
 }
 
-/** Merge two co-moment states over the same variables (Chan et al.); mutates and returns `a`. */
+/**
+ * Merge two co-moment states over the same variables (Chan et al.); mutates and returns `a`.
+ *
+ * @example
+ * const a = coMomentsFromColumns({ x: [1, 2], y: [2, 4] });
+ * const b = coMomentsFromColumns({ x: [3], y: [6] });
+ * mergeCoMoments(a, b).comoment //=> ≈ [2, 4, 4, 8]
+ */
 export function mergeCoMoments(a: CoMomentState, b: CoMomentState): CoMomentState {
   const k = a.variables.length;
   if (b.variables.length !== k || b.variables.some((v, i) => v !== a.variables[i])) {
@@ -195,7 +205,8 @@ export function centeredCrossProducts(
  * value are dropped (listwise) and counted, unless `missing: "throw"`.
  *
  * @example
- * coMomentsFromColumns({ nps: [9, 7, 3], speed: [5, 4, 2] }).comoment //=> [[Syy, Syx], [Sxy, Sxx]] flattened
+ * // comoment is the row-major k×k matrix of centred cross-products Σ(x − x̄)(y − ȳ)
+ * coMomentsFromColumns({ nps: [9, 7, 3], speed: [5, 4, 2] }).comoment //=> ≈ [18.6666666667, 9.3333333333, 9.3333333333, 4.6666666667]
  */
 export function coMomentsFromColumns(
   columns: Record<string, Column>,
@@ -231,6 +242,9 @@ export function stateFromChecked(
 
 /**
  * Pearson correlation matrix (row-major k×k, diagonal exactly 1) from a co-moment state.
+ *
+ * @example
+ * [...correlationFromState(coMomentsFromColumns({ x: [1, 2, 4], y: [3, 2, 0] }))] //=> ≈ [1, -1, -1, 1]
  *
  * @throws {InsufficientDataError} `constant_column` naming a variable with zero variance.
  */

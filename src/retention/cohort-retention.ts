@@ -270,6 +270,10 @@ function lowerBound(starts: readonly number[], t: number): number {
  * Fast strict ISO-8601 reader for `YYYY-MM-DD(T| )HH:MM(:SS(.f…)?)?(Z|z|±HH:MM)`: epoch ms, equal
  * to `Date.parse` on every string it accepts (fractions beyond ms truncated, as `Date.parse` does),
  * NaN for any other shape (the general parser then takes over and reports errors). No allocation.
+ *
+ * @example
+ * fastIsoMs("2026-01-05T10:00:00+01:00") //=> 1767603600000
+ * Number.isNaN(fastIsoMs("5 Jan 2026")) //=> true
  */
 export function fastIsoMs(s: string): number {
   return isoMs(s);
@@ -611,8 +615,14 @@ function isEventInput(rows: readonly unknown[]): boolean {
  * @param input subscriptions ({@link SubscriptionLike}) or activity events ({@link ActivityEventLike}; detected by `occurredAt`)
  * @throws {InvalidInputError} `invalid_time`, `invalid_option`, `invalid_type`, `missing_value`
  * @example
- * cohortRetention(events, { period: "week", horizon: 8, mode: "onOrAfter", timeZone: "Europe/Berlin",
- *   asOf: "2026-03-01T00:00:00Z" }).rows[0].share
+ * const events = parseActivityEvents([
+ *   { userId: "u1", occurredAt: "2026-01-05T10:00:00Z" },
+ *   { userId: "u1", occurredAt: "2026-01-14T10:00:00Z" },
+ *   { userId: "u2", occurredAt: "2026-01-06T10:00:00Z" },
+ * ]);
+ * const table = cohortRetention(events, { period: "week", horizon: 3, mode: "onOrAfter", asOf: "2026-02-01T00:00:00Z" });
+ * table.rows[0]?.cohort //=> "2026-W02"
+ * table.rows[0]?.share //=> [1, 0.5, 0, 0]
  */
 export function cohortRetention(
   input: readonly SubscriptionLike[] | readonly ActivityEventLike[] | readonly ActivityEvent[],

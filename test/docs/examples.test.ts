@@ -27,12 +27,7 @@ const EXCLUDED_FILES: string[] = [];
  * TODO(docs): add their examples and empty this list. The test fails when an entry gets an
  * example (remove it here) or when a public export not listed here lacks one.
  */
-const KNOWN_MISSING_EXAMPLES = new Set([
-  "src/charts/quadrant.ts QUADRANT_COLORS",
-  "src/drivers/co-moments.ts correlationFromState",
-  "src/drivers/co-moments.ts mergeCoMoments",
-  "src/retention/cohort-retention.ts fastIsoMs",
-]);
+const KNOWN_MISSING_EXAMPLES = new Set<string>([]);
 
 /**
  * Examples that do not run yet, in files other engineers are editing right now (they refer to
@@ -40,12 +35,7 @@ const KNOWN_MISSING_EXAMPLES = new Set([
  * TODO(docs): make them self-contained and empty this list; a listed example that passes fails
  * the "allow-lists are current" test so the entry gets removed.
  */
-const KNOWN_BROKEN_EXAMPLES = new Set([
-  "src/charts/quadrant.ts importancePerformanceChart",
-  "src/drivers/co-moments.ts coMomentAccumulator",
-  "src/drivers/co-moments.ts coMomentsFromColumns",
-  "src/retention/cohort-retention.ts cohortRetention",
-]);
+const KNOWN_BROKEN_EXAMPLES = new Set<string>([]);
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
