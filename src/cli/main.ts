@@ -2,7 +2,7 @@
  * The `cxmetrics` command line: reads CSV/JSON files, validates them with the library's schemas,
  * computes the measures and prints tables (or JSON), or writes the HTML report.
  *
- *   cxmetrics survey <file> [--by segment] [--period month] [--tz Europe/Berlin] [--json]
+ *   cxmetrics survey <file> [--by segment] [--period month] [--tz Europe/Berlin] [--json] [--stream] [--engine duckdb|postgres]
  *   cxmetrics report --data <dir> [--scorecard file.json] [--period month] [--tz Europe/Berlin] [--out report.html] [--json out.json]
  *   cxmetrics retention|clv|drivers|service <file> [options]
  *

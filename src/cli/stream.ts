@@ -1,0 +1,401 @@
+/**
+ * Streaming input for the CLI: CSV (csv-parse's streaming parser) and NDJSON (one JSON record per
+ * line) read from `fs.createReadStream` as async iterables of records, validated one record at a
+ * time, and folded into overall / by-group / by-period accumulator states in bounded memory
+ * (memory grows with the number of groups and periods, not with the number of rows).
+ *
+ * The streamed records, row numbers and error messages are those of the in-memory path
+ * ({@link loadTable} in ./io.ts): the same csv-parse options, the same header trimming and blank
+ * cells, the same "row N" / "record N" positions. The one difference: streaming stops at the first
+ * bad record (the in-memory path validates every record first and counts the other issues).
+ *
+ * @module
+ */
+import { createReadStream, statSync } from "node:fs";
+import { extname } from "node:path";
+import { createInterface } from "node:readline";
+import { parse } from "csv-parse";
+import { type Accumulator, compareKeys } from "../core/accumulator.js";
+import type { PeriodResult } from "../core/by-period.js";
+import { InvalidInputError } from "../core/errors.js";
+import {
+  type CalendarOptions,
+  type Period,
+  addPeriods,
+  locatePeriod,
+  periodRange,
+  periodStart,
+} from "../core/time.js";
+import {
+  type SurveyResponse,
+  fastParseSurveyResponse,
+  safeParseSurveyResponses,
+  surveyResponseFromCsvRow,
+} from "../schemas/survey.js";
+import { CliError, type LoadedTable, describeInputError } from "./io.js";
+
+/** Files at least this large are streamed by default (64 MiB). */
+export const STREAM_THRESHOLD_BYTES = 64 * 1024 * 1024;
+
+/** Formats that can be streamed: CSV and NDJSON (`.ndjson`, `.jsonl`). A JSON array cannot. */
+export type StreamFormat = "csv" | "ndjson";
+
+/** The streaming format of a file from its extension, or `null` when it cannot be streamed. */
+export function streamFormat(file: string): StreamFormat | null {
+  const ext = extname(file).toLowerCase();
+  if (ext === ".csv") return "csv";
+  if (ext === ".ndjson" || ext === ".jsonl") return "ndjson";
+  return null;
+}
+
+/** Size of a file in bytes; a file that cannot be read is a {@link CliError} like in `loadTable`. */
+export function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch (e) {
+    throw new CliError(`${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
+
+/** How far a stream has got. */
+export interface StreamProgress {
+  /** Bytes read from the file so far. */
+  bytes: number;
+  /** Size of the file in bytes. */
+  totalBytes: number;
+  /** Records yielded so far. */
+  rows: number;
+}
+
+/** Options of {@link readRecords}. */
+export interface ReadRecordsOptions {
+  /** Called at most every `progressIntervalMs` while reading, and once at the end. */
+  onProgress?: (p: StreamProgress) => void;
+  /** Minimum time between two `onProgress` calls (default 500 ms). */
+  progressIntervalMs?: number;
+  /** Read-stream chunk size (default 1 MiB). */
+  highWaterMark?: number;
+}
+
+/**
+ * Read a CSV or NDJSON file as an async iterable of records (CSV: header names → cell strings,
+ * blank cells `""`; NDJSON: the parsed value of each non-blank line). Memory stays bounded: one
+ * read chunk plus the parser's buffer. Bad CSV (wrong column count, unclosed quote) and bad JSON
+ * lines become a {@link CliError} naming the file (and the line for NDJSON).
+ */
+export async function* readRecords(
+  file: string,
+  format: StreamFormat,
+  options: ReadRecordsOptions = {},
+): AsyncGenerator<Record<string, unknown>, void, undefined> {
+  const totalBytes = fileSize(file);
+  const source = createReadStream(file, { highWaterMark: options.highWaterMark ?? 1024 * 1024 });
+  const interval = options.progressIntervalMs ?? 500;
+  const onProgress = options.onProgress;
+  let rows = 0;
+  let last = Date.now();
+  const tick = () => {
+    if (onProgress === undefined || (rows & 1023) !== 0) return;
+    const now = Date.now();
+    if (now - last < interval) return;
+    last = now;
+    onProgress({ bytes: source.bytesRead, totalBytes, rows });
+  };
+  try {
+    if (format === "csv") {
+      const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: false });
+      source.on("error", (e) => parser.destroy(e));
+      source.pipe(parser);
+      let columns: string[] | null = null;
+      try {
+        for await (const raw of parser as AsyncIterable<string[]>) {
+          if (columns === null) {
+            columns = raw.map((h) => h.trim());
+            continue;
+          }
+          const rec: Record<string, unknown> = {};
+          for (let k = 0; k < columns.length; k++) defineCell(rec, columns[k]!, raw[k] ?? "");
+          rows++;
+          yield rec;
+          tick();
+        }
+      } catch (e) {
+        throw readError(file, e);
+      }
+      if (columns === null) throw new CliError(`${file}: the file is empty (expected a header row)`);
+    } else {
+      const lines = createInterface({ input: source, crlfDelay: Number.POSITIVE_INFINITY });
+      let line = 0;
+      try {
+        for await (const text of lines) {
+          line++;
+          if (text.trim() === "") continue;
+          let rec: unknown;
+          try {
+            rec = JSON.parse(text);
+          } catch (e) {
+            throw new CliError(`${file}: line ${line}: not valid JSON (${(e as Error).message})`);
+          }
+          rows++;
+          yield rec as Record<string, unknown>;
+          tick();
+        }
+      } catch (e) {
+        throw readError(file, e);
+      }
+    }
+    onProgress?.({ bytes: source.bytesRead, totalBytes, rows });
+  } finally {
+    source.destroy();
+  }
+}
+
+/** Same object shape as `Object.fromEntries` in `loadTable` (a `__proto__` column stays data). */
+function defineCell(rec: Record<string, unknown>, key: string, value: string): void {
+  if (key === "__proto__")
+    Object.defineProperty(rec, key, { value, enumerable: true, writable: true, configurable: true });
+  else rec[key] = value;
+}
+
+function readError(file: string, e: unknown): CliError {
+  if (e instanceof CliError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code?.startsWith("E") && !code.startsWith("CSV_"))
+    return new CliError(`${file}: cannot read file (${code})`);
+  return new CliError(`${file}: ${(e as Error).message}`);
+}
+
+/**
+ * A progress line on stderr (`file: 1.2 GiB of 9.8 GiB (12%) · 3,400,000 rows`), redrawn in place,
+ * only when stderr is a terminal; `done()` clears it. Returns `undefined` when stderr is not a TTY.
+ */
+export function stderrProgress(
+  file: string,
+  stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr,
+): { update(p: StreamProgress): void; done(): void } | undefined {
+  if (!stream.isTTY) return undefined;
+  let shown = false;
+  return {
+    update(p) {
+      const pct = p.totalBytes > 0 ? ` (${Math.floor((100 * p.bytes) / p.totalBytes)}%)` : "";
+      stream.write(
+        `\r${file}: ${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)}${pct} · ${p.rows.toLocaleString("en")} rows\u001b[K`,
+      );
+      shown = true;
+    },
+    done() {
+      if (shown) stream.write("\r\u001b[K");
+    },
+  };
+}
+
+/** `1.5 GiB`, `320.0 MiB`, `12.0 KiB`, `900 B`. */
+export function formatBytes(n: number): string {
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  if (n < 1024) return `${n} B`;
+  let v = n;
+  let u = -1;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Survey responses
+// ---------------------------------------------------------------------------------------------
+
+const COLUMN_NAMES: Record<string, string> = {
+  id: "response_id",
+  submittedAt: "submitted_at",
+  respondentId: "respondent_id",
+};
+
+/** The file column of a survey-record issue path (`submittedAt` → `submitted_at`, `drivers.x` → `driver_x`). */
+export function surveyColumn(path: (string | number)[]): string {
+  const [head, sub] = path;
+  if (head === "drivers" && sub !== undefined) return `driver_${sub}`;
+  return COLUMN_NAMES[String(head)] ?? String(head ?? "");
+}
+
+/**
+ * Validate streamed survey records one at a time with the schema's fast per-record path
+ * (`fastParseSurveyResponse`); the first bad record is re-validated by the zod schema
+ * (`safeParseSurveyResponses`) and becomes a {@link CliError} (exit code 2) naming the file, row and
+ * column, in the message style of `describeInputError`.
+ */
+export async function* surveyResponses(
+  file: string,
+  format: StreamFormat,
+  records: AsyncIterable<Record<string, unknown>>,
+): AsyncGenerator<SurveyResponse, void, undefined> {
+  let i = 0;
+  for await (const rec of records) {
+    const input = format === "csv" ? surveyResponseFromCsvRow(rec) : rec;
+    const r = fastParseSurveyResponse(input);
+    if (r === undefined) throw recordError(file, format, i, input);
+    yield r;
+    i++;
+  }
+}
+
+function recordError(file: string, format: StreamFormat, index: number, input: unknown): CliError {
+  const table: LoadedTable = {
+    file,
+    format: format === "csv" ? "csv" : "json",
+    columns: [],
+    records: [],
+    where: format === "csv" ? (i) => `row ${i + 2}` : (i) => `record ${i + 1}`,
+  };
+  const parsed = safeParseSurveyResponses([input]);
+  const issues = parsed.success
+    ? [{ index: 0, path: [], code: "invalid_record", message: "record rejected by the fast validator" }]
+    : parsed.error.issues;
+  const error = new InvalidInputError(
+    issues.map((x) => ({ ...x, index })),
+    { context: "parse survey responses", code: "invalid_record" },
+  );
+  return describeInputError(table, error, surveyColumn);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Folding: overall, by group, by period
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Period states for a stream whose first and last instants are not known in advance: a `Map` from
+ * period start (epoch ms, computed with core `periodStart`) to state, with a sorted index of the
+ * periods seen so lookups need no calendar arithmetic after a period's first row. `results()`
+ * fills the empty periods between the first and last with `periodRange`, like `byPeriod`.
+ */
+export class StreamingPeriods<T, S, O> {
+  private readonly states = new Map<number, S>();
+  private starts: number[] = [];
+  private ends: number[] = [];
+  private readonly cal: CalendarOptions;
+
+  constructor(
+    private readonly acc: Accumulator<T, S, O>,
+    private readonly period: Period,
+    calendar: CalendarOptions = {},
+  ) {
+    this.cal = { timeZone: calendar.timeZone ?? "UTC", weekStartsOn: calendar.weekStartsOn ?? 1 };
+  }
+
+  /** Add a row whose instant is `ms` (epoch milliseconds). */
+  add(ms: number, row: T, index: number): void {
+    const start = this.locate(ms);
+    const s = this.states.get(start)!;
+    const next = this.acc.add(s, row, index);
+    if (next !== s) this.states.set(start, next);
+  }
+
+  private locate(ms: number): number {
+    const { starts, ends } = this;
+    // Largest known start <= ms (binary search); a hit when ms is before that period's end.
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! <= ms) lo = mid + 1;
+      else hi = mid;
+    }
+    const k = lo - 1;
+    if (k >= 0 && ms < ends[k]!) return starts[k]!;
+    const start = periodStart(ms, this.period, this.cal);
+    const end = addPeriods(start, this.period, 1, this.cal);
+    starts.splice(k + 1, 0, start);
+    ends.splice(k + 1, 0, end);
+    this.states.set(start, this.acc.init());
+    return start;
+  }
+
+  /** The period states in order, every period from the first to the last seen (empty ones filled). */
+  periodStates(): { start: Date; end: Date; label: string; state: S }[] {
+    const { starts } = this;
+    if (starts.length === 0) return [];
+    const grid = periodRange(starts[0]!, starts[starts.length - 1]!, this.period, this.cal);
+    const slots: S[] = grid.labels.map(() => this.acc.init());
+    const index = new Map(grid.starts.map((s, k) => [s, k]));
+    for (const [start, state] of this.states) {
+      const k = index.get(start) ?? locatePeriod(grid.starts, start);
+      if (k < 0 || k >= slots.length) continue;
+      // Same start as the grid's (the usual case): the state as folded; otherwise merge into the slot.
+      slots[k] = index.has(start) ? state : this.acc.merge(slots[k]!, state);
+    }
+    return grid.labels.map((label, k) => ({
+      start: new Date(grid.starts[k]!),
+      end: new Date(grid.starts[k + 1]!),
+      label,
+      state: slots[k]!,
+    }));
+  }
+
+  /** The period results in order, like `byPeriod`. */
+  results(): PeriodResult<O>[] {
+    return this.periodStates().map((p) => ({
+      start: p.start,
+      end: p.end,
+      label: p.label,
+      result: this.acc.result(p.state),
+    }));
+  }
+}
+
+/** Options of {@link foldStream}. */
+export interface FoldStreamOptions<T> {
+  /** Group key of a row (groups come back in code-point key order, like `groupBy(…, { order: "key" })`). */
+  by?: (row: T) => string;
+  /** Period series of the rows' instants (epoch ms). */
+  period?: { at: (row: T) => number; period: Period } & CalendarOptions;
+}
+
+/** What {@link foldStream} returns. */
+export interface FoldStreamResult<O> {
+  /** Rows folded. */
+  n: number;
+  overall: O;
+  /** `[key, result]` in code-point key order; empty without `by`. */
+  groups: [string, O][];
+  /** Every period from the first to the last; empty without `period`. */
+  periods: PeriodResult<O>[];
+}
+
+/**
+ * One pass over an async iterable: the overall result, the results by group and by period, with
+ * the same accumulator — the streaming equivalent of `fold` + `groupBy` + `byPeriod` on an array
+ * (each row is added to each state in input order, so results are identical).
+ */
+export async function foldStream<T, S, O>(
+  rows: AsyncIterable<T> | Iterable<T>,
+  acc: Accumulator<T, S, O>,
+  options: FoldStreamOptions<T> = {},
+): Promise<FoldStreamResult<O>> {
+  let overall = acc.init();
+  const groups = options.by ? new Map<string, S>() : null;
+  const by = options.by;
+  const p = options.period;
+  const periods = p ? new StreamingPeriods(acc, p.period, p) : null;
+  let i = 0;
+  for await (const row of rows) {
+    overall = acc.add(overall, row, i);
+    if (groups !== null) {
+      const k = by!(row);
+      const s = groups.get(k) ?? acc.init();
+      const next = acc.add(s, row, i);
+      groups.set(k, next);
+    }
+    if (periods !== null) periods.add(p!.at(row), row, i);
+    i++;
+  }
+  return {
+    n: i,
+    overall: acc.result(overall),
+    groups:
+      groups === null
+        ? []
+        : [...groups].sort((a, b) => compareKeys(a[0], b[0])).map(([k, s]) => [k, acc.result(s)]),
+    periods: periods === null ? [] : periods.results(),
+  };
+}
