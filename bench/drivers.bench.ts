@@ -14,6 +14,8 @@
  */
 import { execFileSync } from "node:child_process";
 import { unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { seededRandom } from "../src/core/random.js";
 import { setKernelEngine } from "../src/drivers/_kernel.js";
 import { centeredCrossProducts } from "../src/drivers/co-moments.js";
@@ -89,7 +91,7 @@ const hasPandas = python !== null && hasCommand(python, ["-c", "import pandas"])
   const KERNEL = "cxmetrics centeredCrossProducts only (means + co-moments, no validation)";
   let jsMatrix: number[][] = [];
   let fallbackMatrix: number[][] = [];
-  const file = `/tmp/cxmetrics-drivers-corr-${process.pid}.f64`;
+  const file = join(tmpdir(), `cxmetrics-drivers-corr-${process.pid}.f64`);
   if (python) writeBinary(file, cols);
   const py = (code: string, env: NodeJS.ProcessEnv) =>
     JSON.parse(
@@ -248,7 +250,7 @@ function lmgData(p: number, n: number): { y: Float64Array; drivers: Record<strin
   let baseline = "target 1 s";
   const rscript = hasCommand("Rscript", ["-e", "1"]) ? "Rscript" : null;
   if (rscript) {
-    const file = `/tmp/cxmetrics-drivers-lmg-${process.pid}.f64`;
+    const file = join(tmpdir(), `cxmetrics-drivers-lmg-${process.pid}.f64`);
     writeBinary(file, [y, ...Object.values(drivers)]);
     const rCode = `
 a <- commandArgs(trailingOnly = TRUE); n <- as.integer(a[2]); p <- as.integer(a[3])

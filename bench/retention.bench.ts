@@ -10,6 +10,8 @@
  * Run: node --expose-gc --import tsx bench/retention.bench.ts   (BENCH_SCALE=0.1 for a quick run)
  */
 import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { seededRandom } from "../src/core/random.js";
 import { cohortRetention } from "../src/retention/cohort-retention.js";
@@ -81,7 +83,7 @@ const ours = (events: readonly { userId: number; occurredAt: string | Date }[]):
 ours(isoEvents);
 const rssOurs = peakRssMiB();
 
-const csv = "/tmp/cxmetrics-retention-events.csv";
+const csv = join(tmpdir(), "cxmetrics-retention-events.csv");
 {
   const parts: string[] = [];
   let chunk = "";
