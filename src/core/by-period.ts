@@ -5,7 +5,7 @@
  * @module
  */
 import type { Accumulator } from "./accumulator.js";
-import { InvalidInputError } from "./errors.js";
+import { InvalidInputError, formatValue } from "./errors.js";
 import {
   type CalendarOptions,
   type Period,
@@ -81,7 +81,21 @@ export function byPeriodState<T, S, Out>(
   const fn = "byPeriod";
   const period = checkPeriod(fn, options.period);
   const timeZone = checkTimeZone(fn, options.timeZone ?? "UTC");
-  const cal: CalendarOptions = { timeZone, weekStartsOn: options.weekStartsOn ?? 1 };
+  const weekStartsOn = options.weekStartsOn ?? 1;
+  if (!Number.isInteger(weekStartsOn) || weekStartsOn < 0 || weekStartsOn > 6) {
+    throw new InvalidInputError(
+      [
+        {
+          index: null,
+          path: ["weekStartsOn"],
+          code: "invalid_option",
+          message: `weekStartsOn is ${formatValue(weekStartsOn)}; expected an integer 0 (Sunday) to 6 (Saturday)`,
+        },
+      ],
+      { context: fn, code: "invalid_option" },
+    );
+  }
+  const cal: CalendarOptions = { timeZone, weekStartsOn };
   const list: T[] = Array.isArray(rows) ? (rows as T[]) : Array.from(rows as Iterable<T>);
   const n = list.length;
   const times = new Float64Array(n);
@@ -116,6 +130,19 @@ export function byPeriodState<T, S, Out>(
   };
   const from = bound(options.from, "from");
   const to = bound(options.to, "to");
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new InvalidInputError(
+      [
+        {
+          index: null,
+          path: ["from"],
+          code: "invalid_option",
+          message: `from (${new Date(from).toISOString()}) is after to (${new Date(to).toISOString()})`,
+        },
+      ],
+      { context: fn, code: "invalid_option" },
+    );
+  }
   if (from !== undefined) min = from;
   if (to !== undefined) max = to;
   if (!(min <= max)) return [];

@@ -47,6 +47,29 @@ export interface CalendarOptions {
 const OFFSET_RE = /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/;
 const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
 const zoneCache = new Map<string, boolean>();
+const HOUR_OFFSET_RE = /(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-]\d{2})$/;
+const DATE_TIME_FIELDS_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/;
+
+/**
+ * Why a date-time string names no real calendar moment (month 13, February 30, hour 25, minute 60),
+ * or `null`. `Date.parse` and `TZDate` would silently roll such values into the next month or day.
+ */
+function impossibleDate(s: string): string | null {
+  const m = DATE_TIME_FIELDS_RE.exec(s);
+  if (!m) return null;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12) return `has month ${m[2]}; expected 01–12`;
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (d < 1 || d > days) return `has day ${m[3]}; ${y}-${m[2]} has ${days} days`;
+  if (
+    m[4] !== undefined &&
+    (Number(m[4]) > 23 || Number(m[5]) > 59 || (m[6] !== undefined && Number(m[6]) > 59))
+  )
+    return `has time ${m[4]}:${m[5]}${m[6] === undefined ? "" : `:${m[6]}`}; expected hours 00–23, minutes and seconds 00–59`;
+  return null;
+}
 
 /**
  * True when `timeZone` is a time zone this runtime knows (IANA name or `UTC`). Cached.
@@ -115,7 +138,11 @@ export function tryParseInstant(value: unknown, timeZone?: string): { ms: number
   }
   if (typeof value !== "string")
     return { error: `is ${formatValue(value)}; expected a Date or an ISO-8601 string` };
-  const s = value.trim();
+  let s = value.trim();
+  const calendarError = impossibleDate(s);
+  if (calendarError) return { error: `${formatValue(value)} ${calendarError}` };
+  // ISO-8601 allows an hour-only offset (±hh); Date.parse does not.
+  s = s.replace(HOUR_OFFSET_RE, "$1:00");
   if (OFFSET_RE.test(s) && s.length > 10) {
     const ms = Date.parse(s);
     return Number.isNaN(ms) ? { error: `${formatValue(value)} is not a valid ISO-8601 instant` } : { ms };

@@ -105,3 +105,33 @@ describe("epoch milliseconds outside the Date range", () => {
     expect(parseInstant(-8.64e15)).toBe(-8.64e15);
   });
 });
+
+describe("impossible calendar values", () => {
+  it("are rejected instead of rolled into the next month or day", () => {
+    expect(() => parseInstant("2026-02-30T10:00:00Z")).toThrow(/2026-02 has 28 days/);
+    expect(() => parseInstant("2026-04-31T00:00:00+02:00")).toThrow(/has day 31/);
+    expect(() => parseInstant("2026-02-31", { timeZone: "UTC" })).toThrow(/has day 31/);
+    expect(() => parseInstant("2026-13-01T00:00:00Z")).toThrow(/month 13/);
+    expect(() => parseInstant("2026-03-01T24:30:00Z")).toThrow(/hours 00–23/);
+    expect(parseInstant("2028-02-29T00:00:00Z")).toBe(Date.parse("2028-02-29T00:00:00Z"));
+  });
+  it("accept an hour-only offset as ISO-8601 allows", () => {
+    expect(parseInstant("2026-03-01T10:00:00+01")).toBe(Date.parse("2026-03-01T10:00:00+01:00"));
+  });
+});
+
+describe("byPeriod options", () => {
+  it("rejects from after to and an invalid weekStartsOn", () => {
+    const rows = [{ at: "2026-03-10T00:00:00Z" }];
+    expect(() =>
+      byPeriod(
+        rows,
+        { at: (r) => r.at, period: "month", from: "2026-04-01T00:00:00Z", to: "2026-03-01T00:00:00Z" },
+        count,
+      ),
+    ).toThrow(/from .* is after to/);
+    expect(() => byPeriod(rows, { at: (r) => r.at, period: "week", weekStartsOn: 7 as 0 }, count)).toThrow(
+      /weekStartsOn/,
+    );
+  });
+});
