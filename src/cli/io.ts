@@ -33,6 +33,7 @@ export function loadTable(file: string): LoadedTable {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte-order mark (Windows exports)
   } catch (e) {
     throw new CliError(`${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }

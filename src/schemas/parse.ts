@@ -67,7 +67,10 @@ export function safeParseRecords<S extends z.ZodType>(
     else for (const issue of r.error.issues) issues.push(zodIssueToInputIssue(issue, i));
   }
   if (issues.length > 0)
-    return { success: false, error: new InvalidInputError(issues, { context: `parse ${what}` }) };
+    return {
+      success: false,
+      error: new InvalidInputError(issues, { context: `parse ${what}`, code: "invalid_record" }),
+    };
   return { success: true, data: out };
 }
 

@@ -60,9 +60,12 @@ describe("order schema", () => {
     ]);
   });
 
-  it("a single bad record keeps its specific code; non-arrays are invalid_type", () => {
+  it("a bad record is invalid_record with its specific code on the issue; non-arrays are invalid_type", () => {
     expect(() => parseOrders([{ ...good, ordered_at: "2025-03-01" }])).toThrow(
-      expect.objectContaining({ code: "invalid_time" }),
+      expect.objectContaining({
+        code: "invalid_record",
+        issues: [expect.objectContaining({ code: "invalid_time" })],
+      }),
     );
     expect(() => parseOrders({ rows: [] })).toThrow(expect.objectContaining({ code: "invalid_type" }));
     expect(() => parseOrders([{ ...good, amount: undefined }])).toThrow(InvalidInputError);

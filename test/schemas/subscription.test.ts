@@ -70,7 +70,7 @@ describe("subscriptionSchema", () => {
   it("rejects an instant without offset (invalid_time) naming index and path", () => {
     const e = issuesOf([ok, { ...ok, startedAt: "2025-01-01T00:00:00" }]);
     expect(e).toBeInstanceOf(InvalidInputError);
-    expect(e.code).toBe("invalid_time");
+    expect(e.code).toBe("invalid_record");
     expect(e.issues).toEqual([
       expect.objectContaining({ index: 1, path: ["startedAt"], code: "invalid_time" }),
     ]);

@@ -89,9 +89,12 @@ describe("ticket schema", () => {
     ]);
   });
 
-  it("a single bad record keeps its code; non-arrays are invalid_type", () => {
+  it("a bad record is invalid_record with its specific code on the issue; non-arrays are invalid_type", () => {
     expect(() => parseTickets([{ ...good, created_at: "2026-03-01" }])).toThrow(
-      expect.objectContaining({ code: "invalid_time" }),
+      expect.objectContaining({
+        code: "invalid_record",
+        issues: [expect.objectContaining({ code: "invalid_time" })],
+      }),
     );
     expect(() => parseTickets({ rows: [] })).toThrow(expect.objectContaining({ code: "invalid_type" }));
   });
