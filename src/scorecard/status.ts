@@ -66,7 +66,10 @@ export function resolveThresholds(m: Measure): ResolvedThresholds {
     return {
       direction: "inRange",
       green: g,
-      amber: { min: g.min - tolerance(g.min, f, width), max: g.max + tolerance(g.max, f, width) },
+      amber: {
+        min: clean(g.min - tolerance(g.min, f, width)),
+        max: clean(g.max + tolerance(g.max, f, width)),
+      },
       rule: `amber within ${f * 100}% of the nearer bound`,
     };
   }
@@ -78,9 +81,17 @@ export function resolveThresholds(m: Measure): ResolvedThresholds {
   return {
     direction: m.direction,
     green,
-    amber: m.direction === "higherIsBetter" ? green - tol : green + tol,
+    amber: clean(m.direction === "higherIsBetter" ? green - tol : green + tol),
     rule: `amber within ${f * 100}% of the target`,
   };
+}
+
+/**
+ * A computed boundary rounded to 12 significant digits, so that floating-point noise does not move
+ * it: 0.15 × 1.1 is 0.16500000000000001 in binary, and an actual of exactly 0.165 must be amber.
+ */
+function clean(x: number): number {
+  return Number(x.toPrecision(12));
 }
 
 /**
