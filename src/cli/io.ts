@@ -72,8 +72,18 @@ export function loadTable(file: string): LoadedTable {
   const [header, ...body] = rows;
   if (!header) throw new CliError(`${file}: the file is empty (expected a header row)`);
   const columns = header.map((h) => h.trim());
+  checkHeader(file, columns);
   const records = body.map((r) => Object.fromEntries(columns.map((c, k) => [c, r[k] ?? ""])));
   return { file, format: "csv", columns, records, where: (i) => `row ${i + 2}` };
+}
+
+/** Reject a CSV header with a repeated column name (the later column would silently win). */
+export function checkHeader(file: string, columns: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c)) throw new CliError(`${basename(file)}: column "${c}" appears twice in the header`);
+    seen.add(c);
+  }
 }
 
 /** Turn a library `InvalidInputError` about this table's records into one clear CLI message. */

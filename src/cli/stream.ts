@@ -32,7 +32,7 @@ import {
   safeParseSurveyResponses,
   surveyResponseFromCsvRow,
 } from "../schemas/survey.js";
-import { CliError, type LoadedTable, describeInputError } from "./io.js";
+import { CliError, type LoadedTable, checkHeader, describeInputError } from "./io.js";
 
 /** Files at least this large are streamed by default (64 MiB). */
 export const STREAM_THRESHOLD_BYTES = 64 * 1024 * 1024;
@@ -75,6 +75,8 @@ export interface ReadRecordsOptions {
   progressIntervalMs?: number;
   /** Read-stream chunk size (default 1 MiB). */
   highWaterMark?: number;
+  /** Called with a CSV file's column names before the first record (may throw to stop). */
+  onHeader?: (columns: string[]) => void;
 }
 
 /**
@@ -111,6 +113,8 @@ export async function* readRecords(
         for await (const raw of parser as AsyncIterable<string[]>) {
           if (columns === null) {
             columns = raw.map((h) => h.trim());
+            checkHeader(file, columns);
+            options.onHeader?.(columns);
             continue;
           }
           const rec: Record<string, unknown> = {};

@@ -98,3 +98,23 @@ describe("cxmetrics survey", () => {
     SLOW,
   );
 });
+
+describe("cxmetrics survey: headers", () => {
+  it("refuses a file without a score column, or with a repeated column, in memory and streaming", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cxm-"));
+    const upper = join(dir, "upper.csv");
+    writeFileSync(upper, "response_id,submitted_at,NPS,CSAT\nA,2026-01-01T00:00:00Z,9,5\n");
+    for (const extra of [[], ["--stream"]]) {
+      const r = cli(["survey", upper, ...extra]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/no score column.*case-sensitive/);
+    }
+    const dup = join(dir, "dup.csv");
+    writeFileSync(dup, "response_id,submitted_at,nps,nps\nA,2026-01-01T00:00:00Z,9,\n");
+    for (const extra of [[], ["--stream"]]) {
+      const r = cli(["survey", dup, ...extra]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/column "nps" appears twice/);
+    }
+  }, 30_000);
+});

@@ -22,6 +22,7 @@ import type { AggregateSqlMetric, SqlEngine, SqlRow, TableSource } from "../../s
 type SqlModule = typeof import("../../sql/index.js");
 const loadSql = (): Promise<SqlModule> => import("../../sql/index.js");
 import { type NpsCiMethod, cesAccumulator, csatAccumulator, npsAccumulator } from "../../survey/index.js";
+import { basename } from "node:path";
 import { CliError, describeInputError, loadTable } from "../io.js";
 import {
   STREAM_THRESHOLD_BYTES,
@@ -114,9 +115,23 @@ function tableRows(entries: [string, SurveyRow][]) {
 
 const HEADER = ["", "n", "NPS", "95% CI", "CSAT %", "95% CI", "CES", "95% CI"];
 
+const SCORE_COLUMNS = ["nps", "csat", "ces"];
+
+/** A survey CSV must have at least one score column, named exactly; otherwise every score would be empty. */
+function requireScoreColumns(file: string, columns: readonly string[]): void {
+  if (columns.some((c) => SCORE_COLUMNS.includes(c))) return;
+  const near = columns.filter((c) => SCORE_COLUMNS.includes(c.trim().toLowerCase()));
+  const hint =
+    near.length > 0
+      ? ` (found ${near.map((c) => `"${c}"`).join(", ")}: column names are case-sensitive)`
+      : "";
+  throw new CliError(`${basename(file)}: no score column; expected at least one of nps, csat, ces${hint}`);
+}
+
 /** Load and validate a survey file; bad rows become one message naming row and column. */
 export function loadSurveyResponses(file: string): SurveyResponse[] {
   const table = loadTable(file);
+  if (table.format === "csv") requireScoreColumns(file, table.columns);
   const input = table.format === "csv" ? table.records.map(surveyResponseFromCsvRow) : table.records;
   try {
     return parseSurveyResponses(input);
@@ -147,7 +162,10 @@ async function streamingReport(file: string, s: Settings): Promise<SurveyReport>
     );
   const progress = stderrProgress(file);
   try {
-    const records = readRecords(file, format, progress ? { onProgress: (p) => progress.update(p) } : {});
+    const records = readRecords(file, format, {
+      ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
+      onHeader: (columns) => requireScoreColumns(file, columns),
+    });
     return await foldStream(surveyResponses(file, format, records), surveyAccumulator(s.ci, s.level), {
       ...(s.by ? { by: groupKey(s.by) } : {}),
       ...(s.period
