@@ -34,6 +34,7 @@ export type Accessor<T, V = number | null | undefined> = (row: T, index: number)
  * @param value the offending value
  * @param expected what was expected, in words ("an integer from 0 to 10")
  * @param integer whether integers are required
+ * @param path the column or field the value came from (e.g. `["durations"]`), for the issue
  *
  * @example
  * const err = (() => { try { throwBadValue("nps", 3, 11, "an integer from 0 to 10"); } catch (e) { return e; } })();
@@ -46,6 +47,7 @@ export function throwBadValue(
   value: unknown,
   expected: string,
   integer = true,
+  path: (string | number)[] = [],
 ): never {
   let code: "missing_value" | "invalid_type" | "non_finite_value" | "not_an_integer" | "out_of_range";
   if (value === null || value === undefined) code = "missing_value";
@@ -58,7 +60,7 @@ export function throwBadValue(
     [
       {
         index,
-        path: [],
+        path,
         code,
         message: `value is ${formatValue(value)}; expected ${expected}${hint}`,
       },

@@ -181,12 +181,14 @@ function lastAtOrBefore(sorted: ArrayLike<number>, x: number): number {
 function readEvent(value: unknown, index: number): 0 | 1 {
   if (value === 1 || value === true) return 1;
   if (value === 0 || value === false) return 0;
-  throwBadValue(FN, index, value, "an event indicator: 1 / true (event) or 0 / false (censored)");
+  throwBadValue(FN, index, value, "an event indicator: 1 / true (event) or 0 / false (censored)", true, [
+    "events",
+  ]);
 }
 
 function readDuration(value: unknown, index: number): number {
   if (typeof value !== "number" || !(value >= 0) || value === Number.POSITIVE_INFINITY) {
-    throwBadValue(FN, index, value, "a finite duration ≥ 0", false);
+    throwBadValue(FN, index, value, "a finite duration ≥ 0", false, ["durations"]);
   }
   return value;
 }
