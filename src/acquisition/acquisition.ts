@@ -283,6 +283,20 @@ function deriveCustomers(
   let currency: string | null = null;
   for (let i = 0; i < subscriptions.length; i++) {
     const r = subscriptions[i]!;
+    if (!(r?.startedAt instanceof Date) || (r.endedAt !== null && !(r.endedAt instanceof Date))) {
+      throw new InvalidInputError(
+        [
+          {
+            index: i,
+            path: [r?.startedAt instanceof Date ? "endedAt" : "startedAt"],
+            code: "invalid_type",
+            message:
+              "expected a parsed subscription record (instants as Date); pass the rows through parseSubscriptions first",
+          },
+        ],
+        { context: FN, code: "invalid_type" },
+      );
+    }
     if (r.currency !== null) {
       if (currency === null) currency = r.currency;
       else if (r.currency !== currency) {
