@@ -18,8 +18,11 @@ export type CorrelationMethod = "pearson" | "spearman" | "kendall";
 export interface CorrelationOptions {
   /** `"pearson"` (default), `"spearman"` (mid-ranks for ties) or `"kendall"` (tau-b). */
   method?: CorrelationMethod;
-  /** `"throw"` (default): `null`/`undefined` is an error; `"pairwise"`: drop pairs with a missing value and count them. */
-  missing?: "throw" | "pairwise";
+  /**
+   * `"throw"` (default): `null`/`undefined` is an error; `"pairwise"` (or `"listwise"`, the same for
+   * two columns): drop pairs with a missing value and count them.
+   */
+  missing?: "throw" | "pairwise" | "listwise";
   /** Level of the Pearson Fisher-z interval, in (0, 1); default 0.95. */
   level?: number;
   /**
@@ -282,10 +285,10 @@ export function correlation(x: Column, y: Column, options: CorrelationOptions = 
   const fn = "correlation";
   const method = checkMethod(fn, options.method ?? "pearson");
   const missing = options.missing ?? "throw";
-  if (missing !== "throw" && missing !== "pairwise")
-    invalidOption(fn, "missing", '"throw" or "pairwise"', missing);
+  if (missing !== "throw" && missing !== "pairwise" && missing !== "listwise")
+    invalidOption(fn, "missing", '"throw", "pairwise" or "listwise"', missing);
   const level = checkLevel(fn, options.level ?? 0.95);
-  const checked = checkColumns(fn, ["x", "y"], [x, y], missing === "pairwise" ? "listwise" : "throw");
+  const checked = checkColumns(fn, ["x", "y"], [x, y], missing === "throw" ? "throw" : "listwise");
   const n = checked.n;
   requireRows(fn, n, 3, "complete pairs");
   const [cx, cy] = checked.columns as [ArrayLike<number>, ArrayLike<number>];
