@@ -225,7 +225,8 @@ function cellNumber(v: unknown): unknown {
 }
 function cellText(v: unknown): unknown {
   if (typeof v !== "string") return v;
-  return v.trim() === "" ? undefined : v;
+  const t = v.trim(); // " smb " and "smb" are one segment, as numeric cells are trimmed too
+  return t === "" ? undefined : t;
 }
 
 /**
