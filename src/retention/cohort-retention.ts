@@ -99,14 +99,15 @@ export interface CohortRetentionResult {
   nullReasons: { cohort: string; reason: string }[];
 }
 
-interface Common {
+/** Resolved options shared by the cohort builders. */
+export interface CohortCommon {
   period: Period;
   cal: { timeZone: string; weekStartsOn: NonNullable<CalendarOptions["weekStartsOn"]> };
   horizon: number;
   mode: CohortMode;
 }
 
-function common(fn: string, options: CohortRetentionOptions): Common {
+function common(fn: string, options: CohortRetentionOptions): CohortCommon {
   const period = checkPeriod(fn, options.period ?? "month");
   const timeZone = checkTimeZone(fn, options.timeZone ?? "UTC");
   const horizon = options.horizon ?? 12;
@@ -119,10 +120,17 @@ function common(fn: string, options: CohortRetentionOptions): Common {
 
 /**
  * Build the table from per-member (cohort period, first/last active period, active bits).
- * `starts`: grid boundaries; the grid's last period contains asOf − 1.
+ * `starts`: grid boundaries; the grid's last period contains asOf − 1. `counts` are indexed by
+ * cohort period q and offset k as `q * (horizon + 1) + k`. Shared with the SQL pushdown
+ * (cxmetrics/sql), so both build the same result object.
+ *
+ * @example
+ * const t = buildCohortTable({ period: "month", mode: "active", horizon: 1 }, [0, 10, 20], ["a", "b"], 20, 0, 0,
+ *   { size: new Float64Array([2, 0]), active: new Float64Array([2, 1, 0, 0]), onOrAfter: new Float64Array(4) });
+ * t.rows[0]?.share //=> [1, 0.5]
  */
-function buildTable(
-  c: Common,
+export function buildCohortTable(
+  c: Pick<CohortCommon, "period" | "mode" | "horizon">,
   starts: number[],
   labels: string[],
   asOf: number,
@@ -244,7 +252,7 @@ function fromSubscriptions<R extends SubscriptionLike>(
     for (let k = 0; k < H && q + k <= lastActive; k++) onOrAfter[q * H + k]!++;
   }
   const [first, last] = cohortRange(fn, options, starts, dataFirst, P);
-  return buildTable(c, starts, labels, asOf, first, last, { size, active, onOrAfter });
+  return buildCohortTable(c, starts, labels, asOf, first, last, { size, active, onOrAfter });
 }
 
 function firstPaidOf(rows: readonly { paidStart: number; excluded: unknown }[]): number {
@@ -369,7 +377,7 @@ function grow(s: UserStates, minCap: number, maxCap: number, S: number): void {
   s.cap = c;
 }
 
-function emptyResult(c: Common, asOf: number): CohortRetentionResult {
+function emptyResult(c: CohortCommon, asOf: number): CohortRetentionResult {
   return {
     period: c.period,
     mode: c.mode,
@@ -392,7 +400,7 @@ interface EventGrid {
   step: number;
 }
 
-function eventGrid(c: Common, fromMs: number, asOf: number): EventGrid {
+function eventGrid(c: CohortCommon, fromMs: number, asOf: number): EventGrid {
   const { starts, labels } = periodRange(fromMs, asOf - 1, c.period, c.cal);
   const P = labels.length;
   const loc = periodLocator(starts);
@@ -582,7 +590,7 @@ function fromEvents(
     }
   }
   const [f0, l0] = cohortRange(fn, options, starts, dataFirst, P);
-  return buildTable(c, starts, labels, asOf, f0, l0, { size, active, onOrAfter });
+  return buildCohortTable(c, starts, labels, asOf, f0, l0, { size, active, onOrAfter });
 }
 
 function isEventInput(rows: readonly unknown[]): boolean {

@@ -62,3 +62,10 @@ export {
 export { type MrrMovementsSqlOptions, mrrMovementsQueries, mrrMovementsSql } from "./mrr-movements.js";
 export { type ScoreColumnOption, cesSql, csatSql, enpsSql, npsSql } from "./survey.js";
 export { runMetric } from "./run.js";
+export {
+  type ActivityColumns,
+  type CohortRetentionSqlOptions,
+  type CohortRetentionSqlQueries,
+  cohortRetentionQueries,
+  cohortRetentionSql,
+} from "./cohort-retention.js";
