@@ -6,8 +6,8 @@
  * @module
  */
 import { z } from "zod";
-import type { SafeParseResult } from "./parse.js";
-import { instantSchema, safeParseWith } from "./subscription.js";
+import { type SafeParseResult, safeParseRecords } from "./parse.js";
+import { instantSchema } from "./subscription.js";
 
 const ALIASES: readonly (readonly [string, string])[] = [
   ["user_id", "userId"],
@@ -58,7 +58,7 @@ export type ActivityEvent = z.output<typeof activityEventSchema>;
  * r.success ? [] : r.error.issues.map((i) => [i.index, i.path, i.code]) //=> [[0, ["occurredAt"], "invalid_time"]]
  */
 export function safeParseActivityEvents(input: unknown): SafeParseResult<ActivityEvent> {
-  return safeParseWith(activityEventSchema, input, "activity events");
+  return safeParseRecords(activityEventSchema, input, "activity events");
 }
 
 /**

@@ -10,8 +10,8 @@
  * @module
  */
 import { z } from "zod";
-import { type SafeParseResult, requireOneCurrency } from "./parse.js";
-import { amountSchema, instantSchema, safeParseWith } from "./subscription.js";
+import { type SafeParseResult, requireOneCurrency, safeParseRecords } from "./parse.js";
+import { amountSchema, instantSchema } from "./subscription.js";
 
 const blankToNull = (v: unknown) => (v === undefined || v === null || v === "" ? null : v);
 const idSchema = z.union([z.string().min(1), z.number().int().transform(String)]);
@@ -99,7 +99,7 @@ export interface ParseOrdersOptions {
  * safeParseOrders([{ customerId: "c1", orderedAt: "2025-03-01 10:00", amount: 5 }]).success //=> false
  */
 export function safeParseOrders(input: unknown, options?: ParseOrdersOptions): SafeParseResult<Order> {
-  const r = safeParseWith(orderSchema, input, "orders");
+  const r = safeParseRecords(orderSchema, input, "orders");
   if (!r.success || options?.mixedCurrencies === "allow") return r;
   return requireOneCurrency(
     r,
@@ -112,8 +112,9 @@ export function safeParseOrders(input: unknown, options?: ParseOrdersOptions): S
  * Validate an array of order records (see {@link orderSchema}); throws `InvalidInputError` listing
  * every issue with its record index and path.
  *
- * @throws {InvalidInputError} `invalid_time` (instant without offset), `out_of_range` (negative
- * amount), `invalid_currency` (mixed currencies), `invalid_record` (several issues at once).
+ * @throws {InvalidInputError} `invalid_record` listing each issue with its own code (`invalid_time`
+ * for an instant without offset, `out_of_range` for a negative amount, …); `invalid_currency` for
+ * mixed currencies.
  * @example
  * parseOrders([{ order_id: "o1", customer_id: "c1", ordered_at: "2026-01-01T04:59:59.999Z",
  *   amount: "12.50" }])[0]?.amount.toString() //=> "12.5"

@@ -220,15 +220,6 @@ export interface ParseSubscriptionsOptions {
 }
 
 /**
- * Validate records with a schema, collecting every issue (custom issues keep their cxmetrics code).
- * Kept under this name for the schema modules that import it; it is {@link safeParseRecords}.
- *
- * @example
- * safeParseWith === safeParseRecords //=> true
- */
-export const safeParseWith = safeParseRecords;
-
-/**
  * Validate an array of subscription records; returns `{ success, data }` or
  * `{ success: false, error }` with an `InvalidInputError` listing every issue (index and path).
  *
@@ -241,7 +232,7 @@ export function safeParseSubscriptions(
   input: unknown,
   options?: ParseSubscriptionsOptions,
 ): SafeParseResult<Subscription> {
-  const r = safeParseWith(subscriptionSchema, input, "subscriptions");
+  const r = safeParseRecords(subscriptionSchema, input, "subscriptions");
   if (!r.success || options?.mixedCurrencies === "allow") return r;
   return requireOneCurrency(
     r,
@@ -254,8 +245,9 @@ export function safeParseSubscriptions(
  * Validate an array of subscription records (see {@link subscriptionSchema}); throws
  * `InvalidInputError` listing every issue with its record index and path.
  *
- * @throws {InvalidInputError} `invalid_time` (instant without offset), `out_of_range` (end before
- * start, negative amount), `invalid_currency` (mixed currencies), `invalid_record` (several issues).
+ * @throws {InvalidInputError} `invalid_record` listing each issue with its own code (`invalid_time`
+ * for an instant without offset, `out_of_range` for end before start or a negative amount, …);
+ * `invalid_currency` for mixed currencies.
  * @example
  * parseSubscriptions([{ customer_id: "c1", billing_interval: "month", amount: "29.00",
  *   currency: "USD", started_at: "2025-01-01T00:00:00Z", ended_at: "" }])[0]?.endedAt //=> null

@@ -17,8 +17,8 @@
  * @module
  */
 import { z } from "zod";
-import type { SafeParseResult } from "./parse.js";
-import { instantSchema, safeParseWith } from "./subscription.js";
+import { type SafeParseResult, safeParseRecords } from "./parse.js";
+import { instantSchema } from "./subscription.js";
 
 /** Optional field: `undefined`, `null` and `""` (a blank CSV cell) all mean absent. */
 const blankToNull = (v: unknown) => (v === undefined || v === null || v === "" ? null : v);
@@ -116,7 +116,7 @@ export type Ticket = z.output<typeof ticketSchema>;
  * safeParseTickets([{ ticketId: "T1", createdAt: "2026-03-01 09:00" }]).success //=> false (no offset)
  */
 export function safeParseTickets(input: unknown): SafeParseResult<Ticket> {
-  return safeParseWith(ticketSchema, input, "tickets");
+  return safeParseRecords(ticketSchema, input, "tickets");
 }
 
 /**
@@ -193,7 +193,7 @@ export type Appointment = z.output<typeof appointmentSchema>;
  * safeParseAppointments([{ scheduledAt: "tomorrow" }]).success //=> false
  */
 export function safeParseAppointments(input: unknown): SafeParseResult<Appointment> {
-  return safeParseWith(appointmentSchema, input, "appointments");
+  return safeParseRecords(appointmentSchema, input, "appointments");
 }
 
 /**
