@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import type { Period } from "../../core/time.js";
 import { type ReportChart, type ReportData, computeReport } from "./compute.js";
 import { loadDataDir } from "./data.js";
+import { type EngineSource, loadEngineSource } from "./engine-source.js";
 import { renderHtml } from "./html.js";
 import { WORKED_EXAMPLE_SCORECARD, readScorecardFile } from "./scorecard.js";
 import { renderSvg } from "../svg.js";
@@ -13,7 +14,9 @@ import { writeFileAtomic } from "../io.js";
 import { reportSummary } from "./summary.js";
 
 export interface ReportOptions {
+  /** A data directory read in this process, or tables read through DuckDB or PostgreSQL. */
   dataDir: string;
+  engine?: EngineSource | undefined;
   scorecardFile?: string | undefined;
   period: Period;
   timeZone: string;
@@ -58,7 +61,9 @@ export function reportJson(data: ReportData): string {
 export async function runReport(o: ReportOptions): Promise<number> {
   const progress = progressReporter();
   try {
-    const input = loadDataDir(o.dataDir, progress.step);
+    const input = o.engine
+      ? await loadEngineSource(o.engine, progress.step)
+      : loadDataDir(o.dataDir, progress.step);
     for (const s of input.skipped) {
       progress.done();
       console.error(`cxmetrics report: skipping ${s.file}: ${s.reason}`);
