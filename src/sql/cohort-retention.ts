@@ -136,7 +136,7 @@ function emptyResult(
  * Differences from the in-memory function: invalid rows (NULL or empty user id, NULL instant) are
  * counted and reported without a row index; user ids are compared as the column's SQL type (the
  * in-memory function tells `7` from `"7"`); instants are truncated to whole milliseconds by the engine.
- * Subscriptions are not accepted (use the in-memory function).
+ * Subscriptions are not accepted here: use `subscriptionCohortRetentionSql` (same result as in memory).
  *
  * @throws {InvalidInputError} `invalid_option`, `invalid_time`, `missing_value`, `invalid_type`
  * @example

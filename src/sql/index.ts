@@ -69,3 +69,16 @@ export {
   cohortRetentionQueries,
   cohortRetentionSql,
 } from "./cohort-retention.js";
+export {
+  type SubscriptionCohortRetentionSqlOptions,
+  type SubscriptionCohortRetentionSqlQueries,
+  subscriptionCohortRetentionQueries,
+  subscriptionCohortRetentionSql,
+} from "./subscription-cohort-retention.js";
+export {
+  type RfmSummarySqlOptions,
+  type RfmSummarySqlQueries,
+  type TransactionColumns,
+  rfmSummaryQueries,
+  rfmSummarySql,
+} from "./rfm-summary.js";
