@@ -32,6 +32,7 @@ export {
   type SqlAggregate,
   type SqlQuery,
   type SqlValue,
+  GRID_PLAN_MAX_PERIODS,
   aggregateQuery,
   countValue,
 } from "./metric.js";

@@ -88,7 +88,23 @@ export interface AggregateQueryOptions extends CalendarOptions {
   from?: InstantInput;
   /** Last period of the series (default: the last period present); periods after it are dropped. */
   to?: InstantInput;
+  /**
+   * How `runMetric` assigns rows to periods in DuckDB and PostgreSQL (ignored by {@link aggregateQuery},
+   * which always generates the one-statement `"truncate"` form):
+   * - `"grid"` (default): a first query reads the first and last instant; the period boundaries are
+   *   computed by cxmetrics in the time zone (the same `periodRange` the in-memory functions use) and
+   *   inlined as timestamp literals; each row's period is found by a balanced tree of comparisons.
+   *   No per-row time-zone conversion: ≈ 6× faster than `date_trunc` on the local time in DuckDB
+   *   (bench/results/scale.md). Falls back to `"truncate"` above {@link GRID_PLAN_MAX_PERIODS} periods.
+   * - `"truncate"`: one statement; each row's local time is computed (`timezone(zone, at)`) and
+   *   truncated to its period.
+   * The result is the same object either way.
+   */
+  periodPlan?: "grid" | "truncate";
 }
+
+/** The `"grid"` period plan is used up to this many periods (the comparison tree stays small). */
+export const GRID_PLAN_MAX_PERIODS = 4096;
 
 /** A generated query: SQL text, positional parameters, and the plan the finaliser needs. */
 export interface SqlQuery {
@@ -107,6 +123,8 @@ interface Plan {
   atColumn: string | undefined;
   from: number | undefined;
   to: number | undefined;
+  /** The `"grid"` plan: period boundaries (`starts.length` = periods + 1) and labels. */
+  grid?: { starts: readonly number[]; labels: readonly string[] } | undefined;
 }
 
 const KEY_ALIAS = (i: number) => `k${i}`;
@@ -210,28 +228,9 @@ export function aggregateQuery<S, O>(
   ).query;
 }
 
-function buildAggregate(
-  d: Dialect,
-  metric: AggregateSqlMetric<unknown, unknown>,
-  options: AggregateQueryOptions,
-): { query: SqlQuery; plan: Plan } {
-  const plan = planOf(metric, options);
-  const cols = columnsOf(metric, options);
-  const b = new ParamBinder(d);
+/** The WHERE conditions of the `where` option, values bound. */
+function whereSql(d: Dialect, b: ParamBinder, options: AggregateQueryOptions): string[] {
   const q = (name: string) => quoteIdent(d, name);
-  const from = tableSql(d, b, options.table);
-  const select: string[] = [];
-  plan.byColumns.forEach((c, i) => {
-    select.push(`${q(c)} AS ${q(KEY_ALIAS(i))}`);
-  });
-  if (plan.period !== undefined) {
-    const local = localTime(b, q(plan.atColumn!), plan.calendar.timeZone);
-    select.push(
-      `${periodStartDate(d, local, plan.period, plan.calendar.weekStartsOn)} AS ${q(PERIOD_ALIAS)}`,
-    );
-  }
-  const roles = Object.keys(metric.inputs);
-  for (const role of roles) select.push(`${q(cols[role]!)} AS ${q(`in_${role}`)}`);
   const where: string[] = [];
   if (options.where) {
     for (const col of Object.keys(options.where)) {
@@ -245,16 +244,86 @@ function buildAggregate(
       } else where.push(`${q(col)} = ${b.bind(v, sqlType(v as SqlValue))}`);
     }
   }
+  return where;
+}
+
+/** An instant as a timestamp literal (cxmetrics computes it; nothing from the user is inlined). */
+function instantLiteral(d: Dialect, ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return d === "duckdb" ? `TIMESTAMPTZ '${iso}'` : `CAST('${iso}' AS timestamptz)`;
+}
+
+/**
+ * The period index of `ts` on the grid `starts` (boundaries, `starts.length` = periods + 1): a
+ * balanced tree of comparisons; −1 outside the grid, NULL for a NULL instant.
+ */
+function gridIndexSql(d: Dialect, ts: string, starts: readonly number[]): string {
+  const tree = (lo: number, hi: number): string => {
+    if (hi - lo === 1) return String(lo);
+    const mid = (lo + hi) >> 1;
+    return `CASE WHEN ${ts} < ${instantLiteral(d, starts[mid]!)} THEN ${tree(lo, mid)} ELSE ${tree(mid, hi)} END`;
+  };
+  const n = starts.length - 1;
+  return (
+    `CASE WHEN ${ts} IS NULL THEN NULL WHEN ${ts} < ${instantLiteral(d, starts[0]!)} OR ${ts} >= ` +
+    `${instantLiteral(d, starts[n]!)} THEN -1 ELSE ${tree(0, n)} END`
+  );
+}
+
+function buildAggregate(
+  d: Dialect,
+  metric: AggregateSqlMetric<unknown, unknown>,
+  options: AggregateQueryOptions,
+  grid?: Plan["grid"],
+): { query: SqlQuery; plan: Plan } {
+  const plan = { ...planOf(metric, options), grid };
+  const cols = columnsOf(metric, options);
+  const b = new ParamBinder(d);
+  const q = (name: string) => quoteIdent(d, name);
+  const from = tableSql(d, b, options.table);
+  const select: string[] = [];
+  plan.byColumns.forEach((c, i) => {
+    select.push(`${q(c)} AS ${q(KEY_ALIAS(i))}`);
+  });
+  const roles = Object.keys(metric.inputs);
+  const inputs = roles.map((role) => `${q(cols[role]!)} AS ${q(`in_${role}`)}`);
+  let source: string;
+  if (plan.period !== undefined && grid !== undefined) {
+    // the instant cast once in an inner select, then its index on the grid
+    const ts = `CAST(${q(plan.atColumn!)} AS ${d === "duckdb" ? "TIMESTAMPTZ" : "timestamptz"})`;
+    const keys = plan.byColumns.map((_, i) => q(KEY_ALIAS(i)));
+    const inner = [...select, `${ts} AS ${q("ts")}`, ...inputs];
+    const where = whereSql(d, b, options);
+    const outer = [...keys, `${gridIndexSql(d, q("ts"), grid.starts)} AS ${q(PERIOD_ALIAS)}`];
+    for (const role of roles) outer.push(q(`in_${role}`));
+    source =
+      `SELECT ${outer.join(", ")} FROM (SELECT ${inner.join(", ")} FROM ${from} AS ${q("t")}` +
+      (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
+      `) AS ${q("s")}`;
+  } else {
+    if (plan.period !== undefined) {
+      const local = localTime(b, q(plan.atColumn!), plan.calendar.timeZone);
+      select.push(
+        `${periodStartDate(d, local, plan.period, plan.calendar.weekStartsOn)} AS ${q(PERIOD_ALIAS)}`,
+      );
+    }
+    select.push(...inputs);
+    const where = whereSql(d, b, options);
+    source =
+      `SELECT ${select.join(", ")} FROM ${from} AS ${q("t")}` +
+      (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "");
+  }
   const groupCols = plan.byColumns.map((_, i) => q(KEY_ALIAS(i)));
   if (plan.period !== undefined) groupCols.push(q(PERIOD_ALIAS));
   const outer: string[] = plan.byColumns.map((_, i) => q(KEY_ALIAS(i)));
-  if (plan.period !== undefined) outer.push(`${dateText(d, q(PERIOD_ALIAS))} AS ${q(PERIOD_ALIAS)}`);
+  if (plan.period !== undefined)
+    outer.push(
+      grid !== undefined ? q(PERIOD_ALIAS) : `${dateText(d, q(PERIOD_ALIAS))} AS ${q(PERIOD_ALIAS)}`,
+    );
   outer.push(`${bigintCast(d, "count(*)")} AS ${q(ROWS_ALIAS)}`);
   for (const a of metric.aggregates(d, (role) => q(`in_${role}`))) outer.push(`${a.sql} AS ${q(a.alias)}`);
   const sql =
-    `WITH ${q("src")} AS (SELECT ${select.join(", ")} FROM ${from} AS ${q("t")}` +
-    (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-    `) SELECT ${outer.join(", ")} FROM ${q("src")}` +
+    `WITH ${q("src")} AS (${source}) SELECT ${outer.join(", ")} FROM ${q("src")}` +
     (groupCols.length > 0 ? ` GROUP BY ${groupCols.join(", ")}` : "");
   return { query: { dialect: d, sql, params: b.params, namedParams: b.named() }, plan };
 }
@@ -335,47 +404,67 @@ function finaliseAggregate<S, O>(
     out.sort((a, b) => compareKeys(a[0], b[0]));
     return new Map(out);
   }
-  // Periods: local start dates → instants in the zone → the grid.
+  // Periods: the grid plan returns each row's index on the grid; the truncate plan local start
+  // dates → instants in the zone → the grid.
   const cal = plan.calendar;
-  const starts: (number | null)[] = rows.map((row) => {
-    const p = row[PERIOD_ALIAS];
-    if (p === null || p === undefined) {
-      if (countValue(row[ROWS_ALIAS], ROWS_ALIAS) > 0) {
-        throw new InvalidInputError(
-          [
-            {
-              index: null,
-              path: [plan.atColumn!],
-              code: "invalid_time",
-              message: `${countValue(row[ROWS_ALIAS], ROWS_ALIAS)} row(s) have a NULL instant${describeGroup(row)}; expected an instant in every row`,
-            },
-          ],
-          { context: `${metric.name} (sql)`, code: "invalid_time" },
-        );
-      }
-      return null;
+  const nullInstants = (row: Readonly<Record<string, unknown>>) => {
+    if (countValue(row[ROWS_ALIAS], ROWS_ALIAS) > 0) {
+      throw new InvalidInputError(
+        [
+          {
+            index: null,
+            path: [plan.atColumn!],
+            code: "invalid_time",
+            message: `${countValue(row[ROWS_ALIAS], ROWS_ALIAS)} row(s) have a NULL instant${describeGroup(row)}; expected an instant in every row`,
+          },
+        ],
+        { context: `${metric.name} (sql)`, code: "invalid_time" },
+      );
     }
-    const ms = parseInstant(String(p), {
-      timeZone: cal.timeZone,
-      path: [PERIOD_ALIAS],
-      fn: `${metric.name} (sql)`,
+  };
+  let grid: { starts: readonly number[]; labels: readonly string[] };
+  let slots: (number | undefined)[];
+  if (plan.grid !== undefined) {
+    grid = plan.grid;
+    slots = rows.map((row) => {
+      const p = row[PERIOD_ALIAS];
+      if (p === null || p === undefined) {
+        nullInstants(row);
+        return undefined;
+      }
+      const k = Number(p);
+      return k >= 0 ? k : undefined; // −1: outside an explicit from/to window
     });
-    return periodStart(ms, plan.period!, cal);
-  });
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const s of starts) {
-    if (s === null) continue;
-    if (s < min) min = s;
-    if (s > max) max = s;
+  } else {
+    const starts: (number | null)[] = rows.map((row) => {
+      const p = row[PERIOD_ALIAS];
+      if (p === null || p === undefined) {
+        nullInstants(row);
+        return null;
+      }
+      const ms = parseInstant(String(p), {
+        timeZone: cal.timeZone,
+        path: [PERIOD_ALIAS],
+        fn: `${metric.name} (sql)`,
+      });
+      return periodStart(ms, plan.period!, cal);
+    });
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const s of starts) {
+      if (s === null) continue;
+      if (s < min) min = s;
+      if (s > max) max = s;
+    }
+    if (plan.from !== undefined) min = plan.from;
+    if (plan.to !== undefined) max = plan.to;
+    grid = min <= max ? periodRange(min, max, plan.period, cal) : { starts: [], labels: [] };
+    const index = new Map<number, number>();
+    grid.labels.forEach((_, k) => {
+      index.set(grid.starts[k]!, k);
+    });
+    slots = starts.map((s) => (s === null ? undefined : index.get(s)));
   }
-  if (plan.from !== undefined) min = plan.from;
-  if (plan.to !== undefined) max = plan.to;
-  const grid = min <= max ? periodRange(min, max, plan.period, cal) : { starts: [], labels: [] };
-  const index = new Map<number, number>();
-  grid.labels.forEach((_, k) => {
-    index.set(grid.starts[k]!, k);
-  });
   const series = (states: (S | undefined)[]): PeriodResult<O>[] =>
     grid.labels.map((label, k) => ({
       start: new Date(grid.starts[k]!),
@@ -386,7 +475,7 @@ function finaliseAggregate<S, O>(
   if (nBy === 0) {
     const states: (S | undefined)[] = [];
     rows.forEach((row, i) => {
-      const k = starts[i] === null ? undefined : index.get(starts[i]!);
+      const k = slots[i];
       if (k !== undefined) states[k] = metric.state(row, describeGroup(row));
     });
     return series(states);
@@ -396,7 +485,7 @@ function finaliseAggregate<S, O>(
     const key = keyOf(row);
     let list = groups.get(key);
     if (list === undefined) groups.set(key, (list = []));
-    const k = starts[i] === null ? undefined : index.get(starts[i]!);
+    const k = slots[i];
     if (k !== undefined) list[k] = metric.state(row, describeGroup(row));
   });
   const out = [...groups].sort((a, b) => compareKeys(a[0], b[0]));
@@ -408,8 +497,59 @@ export function prepareAggregate<S, O>(
   dialect: Dialect,
   metric: AggregateSqlMetric<S, O>,
   options: AggregateQueryOptions,
+  grid?: Plan["grid"],
 ): { query: SqlQuery; finalise: (rows: readonly Readonly<Record<string, unknown>>[]) => AggregateOutput<O> } {
   const d = checkDialect(`${metric.name} (sql)`, dialect);
-  const { query, plan } = buildAggregate(d, metric as AggregateSqlMetric<unknown, unknown>, options);
+  const { query, plan } = buildAggregate(d, metric as AggregateSqlMetric<unknown, unknown>, options, grid);
   return { query, finalise: (rows) => finaliseAggregate(metric, rows, plan) };
+}
+
+/**
+ * @internal The `"grid"` period plan for DuckDB and PostgreSQL: the query of the first and last
+ * instant (epoch ms, `lo`/`hi`) of the rows the metric reads, and the grid built from its row;
+ * `undefined` when the truncate plan must be used (other dialects, no period, `periodPlan:
+ * "truncate"`, no instant, more than {@link GRID_PLAN_MAX_PERIODS} periods).
+ */
+export function gridPlan<S, O>(
+  dialect: Dialect,
+  metric: AggregateSqlMetric<S, O>,
+  options: AggregateQueryOptions,
+): { query: SqlQuery; grid(row: Readonly<Record<string, unknown>> | undefined): Plan["grid"] } | undefined {
+  if (options.period === undefined || options.periodPlan === "truncate") return undefined;
+  if (dialect !== "duckdb" && dialect !== "postgres") return undefined;
+  const plan = planOf(metric as AggregateSqlMetric<unknown, unknown>, options);
+  columnsOf(metric as AggregateSqlMetric<unknown, unknown>, options);
+  const grid = (lo: number, hi: number): Plan["grid"] => {
+    const a = plan.from ?? lo;
+    const z = plan.to ?? hi;
+    if (!(a <= z)) return undefined;
+    const g = periodRange(a, z, plan.period!, plan.calendar);
+    return g.labels.length <= GRID_PLAN_MAX_PERIODS ? g : undefined;
+  };
+  if (plan.from !== undefined && plan.to !== undefined) {
+    // the window is given: no need to read the data range
+    const g = grid(plan.from, plan.to);
+    return g === undefined
+      ? undefined
+      : { query: { dialect, sql: "", params: [], namedParams: {} }, grid: () => g };
+  }
+  const b = new ParamBinder(dialect);
+  const q = (name: string) => quoteIdent(dialect, name);
+  const from = tableSql(dialect, b, options.table);
+  const where = whereSql(dialect, b, options);
+  const ts = `CAST(${q(plan.atColumn!)} AS ${dialect === "duckdb" ? "TIMESTAMPTZ" : "timestamptz"})`;
+  const ms = (x: string) =>
+    dialect === "duckdb" ? `epoch_ms(${x})` : `CAST(floor(extract(epoch FROM ${x}) * 1000) AS bigint)`;
+  const sql =
+    `SELECT ${ms(`min(${ts})`)} AS ${q("lo")}, ${ms(`max(${ts})`)} AS ${q("hi")} FROM ${from} AS ${q("t")}` +
+    (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "");
+  return {
+    query: { dialect, sql, params: b.params, namedParams: b.named() },
+    grid(row) {
+      const lo = row?.lo;
+      const hi = row?.hi;
+      if (lo === null || lo === undefined || hi === null || hi === undefined) return undefined;
+      return grid(Number(lo), Number(hi));
+    },
+  };
 }

@@ -13,6 +13,7 @@ import {
   type AggregateSqlMetric,
   type ByColumns,
   type GroupKey,
+  gridPlan,
   prepareAggregate,
 } from "./metric.js";
 import type { PipelineSqlMetric } from "./pipeline.js";
@@ -76,7 +77,17 @@ export async function runMetric(
   options: any,
 ): Promise<unknown> {
   if (metric.kind === "pipeline") return metric.run(engine, options);
-  const { query, finalise } = prepareAggregate(engine.dialect, metric, options as AggregateQueryOptions);
+  const o = options as AggregateQueryOptions;
+  const plan = gridPlan(engine.dialect, metric, o);
+  let grid: ReturnType<NonNullable<typeof plan>["grid"]>;
+  if (plan !== undefined) {
+    const range =
+      plan.query.sql === ""
+        ? []
+        : await engine.query(plan.query.sql, plan.query.params, plan.query.namedParams);
+    grid = plan.grid(range[0]);
+  }
+  const { query, finalise } = prepareAggregate(engine.dialect, metric, o, grid);
   const rows = await engine.query(query.sql, query.params, query.namedParams);
   return finalise(rows) as AggregateOutput<unknown>;
 }

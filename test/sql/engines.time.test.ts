@@ -13,6 +13,7 @@ import type { Accumulator } from "../../src/core/accumulator.js";
 import type { Period } from "../../src/core/time.js";
 import {
   type AggregateSqlMetric,
+  GRID_PLAN_MAX_PERIODS,
   type SqlEngine,
   type TableSource,
   duckdbEngine,
@@ -202,6 +203,59 @@ function engineSuite(
         { seed: 42, numRuns: 8 },
       );
     }, 30_000);
+
+    it("the grid period plan and the truncate plan give the same result (with and without from/to)", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(rowArb, { minLength: 1, maxLength: 40 }),
+          fc.constantFrom<Period>("day", "week", "month", "quarter"),
+          fc.constantFrom("UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe"),
+          fc.option(
+            fc.tuple(
+              fc.integer({ min: Date.UTC(2024, 11, 1), max: Date.UTC(2026, 0, 31) }),
+              fc.integer({ min: 0, max: 500 * 86_400_000 }),
+            ),
+            { nil: undefined },
+          ),
+          fc.boolean(),
+          async (rows, period, timeZone, window, by) => {
+            const table = await ctx.table(rows.filter((r) => r.at !== null));
+            const metric = countsSql("score", 0, 10, "omit");
+            const base = {
+              table,
+              columns: { at: "at" },
+              period,
+              timeZone,
+              ...(by ? { by: "segment" } : {}),
+              ...(window ? { from: window[0], to: window[0] + window[1] } : {}),
+            };
+            const grid = await runMetric(ctx.engine, metric, base as never);
+            const truncate = await runMetric(ctx.engine, metric, {
+              ...base,
+              periodPlan: "truncate",
+            } as never);
+            expect(grid).toEqual(truncate);
+          },
+        ),
+        { seed: 7, numRuns: 10 },
+      );
+    }, 30_000);
+
+    it("more periods than the grid plan takes fall back to the truncate plan", async () => {
+      const rows: Row[] = [
+        { segment: "a", at: "2000-01-01T00:00:00Z", score: 9 },
+        { segment: "a", at: "2026-01-01T00:00:00Z", score: 3 },
+      ];
+      const table = await ctx.table(rows);
+      const metric = countsSql("score", 0, 10, "omit");
+      const got = (await runMetric(ctx.engine, metric, {
+        table,
+        columns: { at: "at" },
+        period: "day",
+      })) as unknown[];
+      expect(got.length).toBeGreaterThan(GRID_PLAN_MAX_PERIODS);
+      expect(got).toEqual(inMemory(rows, countsAccumulator(0, 10), { period: "day" }));
+    });
   });
 }
 
