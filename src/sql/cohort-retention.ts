@@ -15,7 +15,8 @@ import {
   type CohortRetentionResult,
   buildCohortTable,
 } from "../retention/cohort-retention.js";
-import { checkCounts, checkPipelineDialect, epochMs, gridCte } from "./_subscriptions.js";
+import { epochLiteral, gridIndexSql } from "./_grid.js";
+import { checkCounts, checkPipelineDialect, epochMs } from "./_subscriptions.js";
 import { type Dialect, ParamBinder, countIf, quoteIdent } from "./dialect.js";
 import type { SqlEngine } from "./engine.js";
 import { countValue } from "./metric.js";
@@ -94,9 +95,9 @@ export function cohortRetentionQueries(
     const end = Math.trunc(boundaries[boundaries.length - 1]!);
     const limit = asOfLit === null ? String(end) : asOfLit;
     const sql =
-      `WITH ${rows}, ${gridCte(boundaries)}, ` +
+      `WITH ${rows}, ` +
       `e AS (SELECT u, t${needType ? ", ty" : ""} FROM e0 WHERE t < ${limit}), ` +
-      `eg AS (SELECT e.u AS u, g.j AS j${needType ? ", e.ty AS ty" : ""} FROM e JOIN grid g ON e.t >= g.a AND e.t < g.z), ` +
+      `eg AS (SELECT u, ${gridIndexSql("t", boundaries, epochLiteral, { below: -1, above: boundaries.length - 1 })} AS j${needType ? ", ty" : ""} FROM e), ` +
       // q = first cohort-event period (−1: before the grid, in no cohort shown)
       `co AS (SELECT u, min(j) AS q FROM eg${cohortWhere} GROUP BY u), ` +
       `act AS (SELECT DISTINCT u, j FROM eg WHERE j >= 0${returnWhere}), ` +

@@ -30,6 +30,7 @@ import {
   periodStartDate,
   quoteIdent,
 } from "./dialect.js";
+import { gridIndexSql } from "./_grid.js";
 import { type TableSource, tableSql } from "./table.js";
 
 /** One aggregate of a state: `sql` is an aggregate expression, `alias` the result column. */
@@ -253,23 +254,6 @@ function instantLiteral(d: Dialect, ms: number): string {
   return d === "duckdb" ? `TIMESTAMPTZ '${iso}'` : `CAST('${iso}' AS timestamptz)`;
 }
 
-/**
- * The period index of `ts` on the grid `starts` (boundaries, `starts.length` = periods + 1): a
- * balanced tree of comparisons; −1 outside the grid, NULL for a NULL instant.
- */
-function gridIndexSql(d: Dialect, ts: string, starts: readonly number[]): string {
-  const tree = (lo: number, hi: number): string => {
-    if (hi - lo === 1) return String(lo);
-    const mid = (lo + hi) >> 1;
-    return `CASE WHEN ${ts} < ${instantLiteral(d, starts[mid]!)} THEN ${tree(lo, mid)} ELSE ${tree(mid, hi)} END`;
-  };
-  const n = starts.length - 1;
-  return (
-    `CASE WHEN ${ts} IS NULL THEN NULL WHEN ${ts} < ${instantLiteral(d, starts[0]!)} OR ${ts} >= ` +
-    `${instantLiteral(d, starts[n]!)} THEN -1 ELSE ${tree(0, n)} END`
-  );
-}
-
 function buildAggregate(
   d: Dialect,
   metric: AggregateSqlMetric<unknown, unknown>,
@@ -294,7 +278,10 @@ function buildAggregate(
     const keys = plan.byColumns.map((_, i) => q(KEY_ALIAS(i)));
     const inner = [...select, `${ts} AS ${q("ts")}`, ...inputs];
     const where = whereSql(d, b, options);
-    const outer = [...keys, `${gridIndexSql(d, q("ts"), grid.starts)} AS ${q(PERIOD_ALIAS)}`];
+    const outer = [
+      ...keys,
+      `${gridIndexSql(q("ts"), grid.starts, (ms) => instantLiteral(d, ms), { below: -1, above: -1 })} AS ${q(PERIOD_ALIAS)}`,
+    ];
     for (const role of roles) outer.push(q(`in_${role}`));
     source =
       `SELECT ${outer.join(", ")} FROM (SELECT ${inner.join(", ")} FROM ${from} AS ${q("t")}` +
