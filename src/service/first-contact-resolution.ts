@@ -277,7 +277,7 @@ export function issueFcrAccumulator(
         s.invalidTickets += bad;
         s.invalidIssues++;
         s.ticketsOfInvalidIssues += issue.tickets.length - bad;
-        if (s.invalid.length > bad) s.invalid.sort((x, y) => x.index - y.index);
+        s.invalid.sort((x, y) => x.index - y.index); // input order, also within the first issue with invalid tickets
         return s;
       }
       const ts = issue.tickets;

@@ -83,3 +83,14 @@ export {
   rfmSummaryQueries,
   rfmSummarySql,
 } from "./rfm-summary.js";
+export {
+  type IssueFcrGrouped,
+  type IssueFcrOutput,
+  type IssueFcrQueryOptions,
+  type TicketColumns,
+  type TicketSqlOptions,
+  issueFcrSql,
+  onTimeRateSql,
+  slaAdherenceSql,
+  ticketFcrSql,
+} from "./service.js";
