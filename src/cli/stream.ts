@@ -9,6 +9,9 @@
  * cells, the same "row N" / "record N" positions. The one difference: streaming stops at the first
  * bad record (the in-memory path validates every record first and counts the other issues).
  *
+ * src/cli/stream-parallel.ts runs the same records, checks and folds in worker threads for large
+ * files ({@link csvRecord}, {@link surveyRecordIssues}, {@link StreamFold} are shared with it).
+ *
  * @module
  */
 import { createReadStream, statSync } from "node:fs";
@@ -17,7 +20,7 @@ import { createInterface } from "node:readline";
 import { parse } from "csv-parse";
 import { type Accumulator, compareKeys } from "../core/accumulator.js";
 import type { PeriodResult } from "../core/by-period.js";
-import { InvalidInputError } from "../core/errors.js";
+import { type InputIssue, InvalidInputError } from "../core/errors.js";
 import {
   type CalendarOptions,
   type Period,
@@ -117,10 +120,8 @@ export async function* readRecords(
             options.onHeader?.(columns);
             continue;
           }
-          const rec: Record<string, unknown> = {};
-          for (let k = 0; k < columns.length; k++) defineCell(rec, columns[k]!, raw[k] ?? "");
           rows++;
-          yield rec;
+          yield csvRecord(columns, raw);
           tick();
         }
       } catch (e) {
@@ -154,14 +155,24 @@ export async function* readRecords(
   }
 }
 
-/** Same object shape as `Object.fromEntries` in `loadTable` (a `__proto__` column stays data). */
+/**
+ * A CSV record from the (trimmed) header names and a parsed row: the same object shape as
+ * `Object.fromEntries` in `loadTable` (a missing cell is `""`; a `__proto__` column stays data).
+ */
+export function csvRecord(columns: readonly string[], raw: readonly string[]): Record<string, unknown> {
+  const rec: Record<string, unknown> = {};
+  for (let k = 0; k < columns.length; k++) defineCell(rec, columns[k]!, raw[k] ?? "");
+  return rec;
+}
+
 function defineCell(rec: Record<string, unknown>, key: string, value: string): void {
   if (key === "__proto__")
     Object.defineProperty(rec, key, { value, enumerable: true, writable: true, configurable: true });
   else rec[key] = value;
 }
 
-function readError(file: string, e: unknown): CliError {
+/** A read or parse error as a one-line {@link CliError} naming the file (`cannot read file (EISDIR)`, csv-parse's message). */
+export function readError(file: string, e: unknown): CliError {
   if (e instanceof CliError) return e;
   const code = (e as NodeJS.ErrnoException).code;
   if (code?.startsWith("E") && !code.startsWith("CSV_"))
@@ -245,6 +256,30 @@ export async function* surveyResponses(
 }
 
 function recordError(file: string, format: StreamFormat, index: number, input: unknown): CliError {
+  return surveyIssuesError(file, format, index, surveyRecordIssues(input));
+}
+
+/**
+ * Why one survey record (rejected by `fastParseSurveyResponse`) is invalid: the zod schema's issues
+ * for it, as plain data (index 0) that can cross a worker boundary.
+ */
+export function surveyRecordIssues(input: unknown): InputIssue[] {
+  const parsed = safeParseSurveyResponses([input]);
+  return parsed.success
+    ? [{ index: 0, path: [], code: "invalid_record", message: "record rejected by the fast validator" }]
+    : parsed.error.issues;
+}
+
+/**
+ * The {@link CliError} for the bad survey record at `index` (0-based among the file's records):
+ * `file: row N, column c: message` (CSV, N = index + 2) or `file: record N, …` (NDJSON, N = index + 1).
+ */
+export function surveyIssuesError(
+  file: string,
+  format: StreamFormat,
+  index: number,
+  issues: readonly InputIssue[],
+): CliError {
   const table: LoadedTable = {
     file,
     format: format === "csv" ? "csv" : "json",
@@ -252,10 +287,6 @@ function recordError(file: string, format: StreamFormat, index: number, input: u
     records: [],
     where: format === "csv" ? (i) => `row ${i + 2}` : (i) => `record ${i + 1}`,
   };
-  const parsed = safeParseSurveyResponses([input]);
-  const issues = parsed.success
-    ? [{ index: 0, path: [], code: "invalid_record", message: "record rejected by the fast validator" }]
-    : parsed.error.issues;
   const error = new InvalidInputError(
     issues.map((x) => ({ ...x, index })),
     { context: "parse survey responses", code: "invalid_record" },
@@ -315,6 +346,19 @@ export class StreamingPeriods<T, S, O> {
     return start;
   }
 
+  /** The states of the periods seen, as `[period start (epoch ms), state]` (plain data, for a worker's reply). */
+  entries(): [number, S][] {
+    return [...this.states];
+  }
+
+  /** Merge states from {@link entries} of another instance with the same period and calendar. */
+  mergeEntries(entries: Iterable<readonly [number, S]>): void {
+    for (const [start, state] of entries) {
+      const k = this.locate(start);
+      this.states.set(k, this.acc.merge(this.states.get(k)!, state));
+    }
+  }
+
   /** The period states in order, every period from the first to the last seen (empty ones filled). */
   periodStates(): { start: Date; end: Date; label: string; state: S }[] {
     const { starts } = this;
@@ -366,6 +410,91 @@ export interface FoldStreamResult<O> {
   periods: PeriodResult<O>[];
 }
 
+/** The states of a partial fold (plain data: a stream worker posts them back to be merged). */
+export interface FoldStates<S> {
+  /** Rows folded. */
+  n: number;
+  overall: S;
+  /** `[key, state]` in first-seen order; empty without `by`. */
+  groups: [string, S][];
+  /** `[period start (epoch ms), state]`; empty without `period`. */
+  periods: [number, S][];
+}
+
+/**
+ * The overall, by-group and by-period states of a stream, folded one row at a time ({@link add})
+ * or merged from partial folds in input order ({@link merge}); {@link result} finishes them like
+ * `fold` + `groupBy(…, { order: "key" })` + `byPeriod`.
+ */
+export class StreamFold<T, S, O> {
+  /** Rows folded or merged so far. */
+  n = 0;
+  private overall: S;
+  private readonly groups: Map<string, S> | null;
+  private readonly periods: StreamingPeriods<T, S, O> | null;
+
+  constructor(
+    private readonly acc: Accumulator<T, S, O>,
+    private readonly options: FoldStreamOptions<T> = {},
+  ) {
+    this.overall = acc.init();
+    this.groups = options.by ? new Map<string, S>() : null;
+    const p = options.period;
+    this.periods = p ? new StreamingPeriods(acc, p.period, p) : null;
+  }
+
+  /** Fold one row (its index in the stream is the number of rows before it). */
+  add(row: T): void {
+    const { acc, groups, periods } = this;
+    const i = this.n;
+    this.overall = acc.add(this.overall, row, i);
+    if (groups !== null) {
+      const k = this.options.by!(row);
+      const s = groups.get(k) ?? acc.init();
+      groups.set(k, acc.add(s, row, i));
+    }
+    if (periods !== null) periods.add(this.options.period!.at(row), row, i);
+    this.n = i + 1;
+  }
+
+  /** The states as plain data. */
+  states(): FoldStates<S> {
+    return {
+      n: this.n,
+      overall: this.overall,
+      groups: this.groups === null ? [] : [...this.groups],
+      periods: this.periods === null ? [] : this.periods.entries(),
+    };
+  }
+
+  /** Merge the states of a fold of the rows that come after this one's (same accumulator and options). */
+  merge(part: FoldStates<S>): void {
+    const { acc, groups } = this;
+    this.overall = acc.merge(this.overall, part.overall);
+    if (groups !== null)
+      for (const [k, s] of part.groups) {
+        const mine = groups.get(k);
+        groups.set(k, mine === undefined ? s : acc.merge(mine, s));
+      }
+    this.periods?.mergeEntries(part.periods);
+    this.n += part.n;
+  }
+
+  /** The results: overall, groups in code-point key order, every period from the first to the last. */
+  result(): FoldStreamResult<O> {
+    const { acc, groups, periods } = this;
+    return {
+      n: this.n,
+      overall: acc.result(this.overall),
+      groups:
+        groups === null
+          ? []
+          : [...groups].sort((a, b) => compareKeys(a[0], b[0])).map(([k, s]) => [k, acc.result(s)]),
+      periods: periods === null ? [] : periods.results(),
+    };
+  }
+}
+
 /**
  * One pass over an async iterable: the overall result, the results by group and by period, with
  * the same accumulator — the streaming equivalent of `fold` + `groupBy` + `byPeriod` on an array
@@ -376,30 +505,7 @@ export async function foldStream<T, S, O>(
   acc: Accumulator<T, S, O>,
   options: FoldStreamOptions<T> = {},
 ): Promise<FoldStreamResult<O>> {
-  let overall = acc.init();
-  const groups = options.by ? new Map<string, S>() : null;
-  const by = options.by;
-  const p = options.period;
-  const periods = p ? new StreamingPeriods(acc, p.period, p) : null;
-  let i = 0;
-  for await (const row of rows) {
-    overall = acc.add(overall, row, i);
-    if (groups !== null) {
-      const k = by!(row);
-      const s = groups.get(k) ?? acc.init();
-      const next = acc.add(s, row, i);
-      groups.set(k, next);
-    }
-    if (periods !== null) periods.add(p!.at(row), row, i);
-    i++;
-  }
-  return {
-    n: i,
-    overall: acc.result(overall),
-    groups:
-      groups === null
-        ? []
-        : [...groups].sort((a, b) => compareKeys(a[0], b[0])).map(([k, s]) => [k, acc.result(s)]),
-    periods: periods === null ? [] : periods.results(),
-  };
+  const fold = new StreamFold(acc, options);
+  for await (const row of rows) fold.add(row);
+  return fold.result();
 }

@@ -13,6 +13,9 @@ import { type Dialect, bigintCast, countIf } from "./dialect.js";
 import type { SqlAggregate } from "./metric.js";
 import { countValue } from "./metric.js";
 
+/** The WHATWG TextEncoder (Node, Deno, browsers, workers); typed here because the library's lib has no DOM. */
+declare const TextEncoder: new () => { encode(input: string): Uint8Array };
+
 /**
  * Column of each ticket field (defaults: the snake_case names of a help-desk export, as in
  * `tickets.csv`). Instants must be instants: a zoned timestamp, or ISO-8601 text with an offset.

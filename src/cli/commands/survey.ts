@@ -5,13 +5,14 @@
  * Three ways to compute the same tables (the printed output and `--json` are identical):
  * - in memory (default for small files): load, validate every record, fold;
  * - streaming (`--stream`, or automatically for CSV/NDJSON files of 64 MiB or more): records are
- *   read, validated and folded one at a time in bounded memory (src/cli/stream.ts);
+ *   read, validated and folded one at a time in bounded memory (src/cli/stream.ts), in worker
+ *   threads for large files (`--workers`, src/cli/stream-parallel.ts);
  * - in a database (`--engine duckdb` on a CSV/Parquet file, `--engine postgres --url … --table …`):
  *   the accumulators' states are computed by SQL aggregates (`cxmetrics/sql` `runMetric`) and
  *   finalised by the same accumulators.
  */
 import { parseArgs } from "node:util";
-import { type Accumulator, combine, compareKeys, groupBy, mapInput } from "../../core/accumulator.js";
+import { type Accumulator, compareKeys, groupBy } from "../../core/accumulator.js";
 import { type PeriodResult, byPeriod } from "../../core/by-period.js";
 import { InvalidInputError } from "../../core/errors.js";
 import { PERIODS, type Period, checkTimeZone } from "../../core/time.js";
@@ -21,11 +22,12 @@ import type { AggregateSqlMetric, SqlEngine, SqlRow, TableSource } from "../../s
 /** The SQL layer, loaded only when an engine is asked for (keeps the CLI's start-up small). */
 type SqlModule = typeof import("../../sql/index.js");
 const loadSql = (): Promise<SqlModule> => import("../../sql/index.js");
-import { type NpsCiMethod, cesAccumulator, csatAccumulator, npsAccumulator } from "../../survey/index.js";
+import type { NpsCiMethod } from "../../survey/index.js";
 import { basename } from "node:path";
 import { CliError, describeInputError, loadTable } from "../io.js";
 import {
   STREAM_THRESHOLD_BYTES,
+  type StreamProgress,
   fileSize,
   foldStream,
   readRecords,
@@ -35,7 +37,21 @@ import {
   surveyResponses,
 } from "../stream.js";
 import { interval, num, renderTable } from "../table.js";
+import {
+  GROUP_FIELDS,
+  type GroupField,
+  type SurveyRow,
+  type SurveySettings,
+  accumulatorOptions,
+  groupKey,
+  surveyAccumulator,
+  surveyFoldOptions,
+} from "./survey-fold.js";
 import type { Command } from "./types.js";
+
+/** The worker-thread stream, loaded only when used (and emitted as its own chunk: it is the workers' entry). */
+type ParallelModule = typeof import("../stream-parallel.js");
+const loadParallel = (): Promise<ParallelModule> => import("../stream-parallel.js");
 
 const USAGE = `Usage: cxmetrics survey <file.csv|file.ndjson|file.json> [options]
        cxmetrics survey --engine duckdb <file.csv|file.parquet> [options]
@@ -52,6 +68,9 @@ Options:
   --json              print the results as JSON
   --stream            read the file as a stream in bounded memory (automatic for CSV and
                       NDJSON files of 64 MiB or more; a .json array cannot be streamed)
+  --workers <n>       parse a streamed file in n worker threads; 0 or 1: one thread; 2 or more
+                      implies --stream (default auto: workers for streamed files of 32 MiB or
+                      more on a machine with 2 or more cores)
   --engine <e>        memory (default) | duckdb | postgres: compute in a database with the
                       same definitions (needs the optional package @duckdb/node-api or pg)
   --url <url>         PostgreSQL connection string (--engine postgres)
@@ -62,27 +81,8 @@ csat (1-5), ces (1-7), driver_<name>...; blank cells are "not answered". The dat
 read the columns submitted_at, nps, csat, ces, segment and channel (and do not validate ids or
 channels: validate with the default engine).`;
 
-const GROUP_FIELDS = ["segment", "channel"] as const;
-type GroupField = (typeof GROUP_FIELDS)[number];
 const ENGINES = ["memory", "duckdb", "postgres"] as const;
 type Engine = (typeof ENGINES)[number];
-
-/** The three survey accumulators' options, shared by the in-memory, streaming and SQL paths. */
-function accumulatorOptions(ci: NpsCiMethod, level: number) {
-  return { nps: { ci, level, missing: "omit" as const }, rating: { level, missing: "omit" as const } };
-}
-
-/** The three survey accumulators over validated responses, skipping unanswered questions. */
-function surveyAccumulator(ci: NpsCiMethod, level: number) {
-  const o = accumulatorOptions(ci, level);
-  return combine({
-    nps: mapInput(npsAccumulator(o.nps), (r: SurveyResponse) => r.nps),
-    csat: mapInput(csatAccumulator(o.rating), (r: SurveyResponse) => r.csat),
-    ces: mapInput(cesAccumulator(o.rating), (r: SurveyResponse) => r.ces),
-  });
-}
-
-type SurveyRow = ReturnType<ReturnType<typeof surveyAccumulator>["result"]>;
 
 /** Everything the command prints. */
 interface SurveyReport {
@@ -92,13 +92,7 @@ interface SurveyReport {
   periods: PeriodResult<SurveyRow>[];
 }
 
-interface Settings {
-  ci: NpsCiMethod;
-  level: number;
-  by: GroupField | undefined;
-  period: Period | undefined;
-  timeZone: string;
-}
+type Settings = SurveySettings;
 
 function tableRows(entries: [string, SurveyRow][]) {
   return entries.map(([key, r]) => [
@@ -141,8 +135,6 @@ export function loadSurveyResponses(file: string): SurveyResponse[] {
   }
 }
 
-const groupKey = (by: GroupField) => (r: SurveyResponse) => r[by] ?? "(none)";
-
 function inMemoryReport(file: string, s: Settings): SurveyReport {
   const rows = loadSurveyResponses(file);
   const acc = surveyAccumulator(s.ci, s.level);
@@ -154,27 +146,53 @@ function inMemoryReport(file: string, s: Settings): SurveyReport {
   return { n: rows.length, overall, groups, periods };
 }
 
-async function streamingReport(file: string, s: Settings): Promise<SurveyReport> {
+/**
+ * Stream the file: in `workers` worker threads when that is 2 or more (`undefined`: decided by the
+ * file's size, `autoStreamWorkers`), else on this thread. Both give the same report and errors.
+ */
+async function streamingReport(
+  file: string,
+  s: Settings,
+  workers: number | undefined,
+): Promise<SurveyReport> {
   const format = streamFormat(file);
   if (format === null)
     throw new CliError(
       `${file}: only CSV and NDJSON (.ndjson, .jsonl) files can be streamed; write one record per line`,
     );
   const progress = stderrProgress(file);
+  const common = {
+    ...(progress ? { onProgress: (p: StreamProgress) => progress.update(p) } : {}),
+    onHeader: (columns: string[]) => requireScoreColumns(file, columns),
+  };
   try {
-    const records = readRecords(file, format, {
-      ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
-      onHeader: (columns) => requireScoreColumns(file, columns),
-    });
-    return await foldStream(surveyResponses(file, format, records), surveyAccumulator(s.ci, s.level), {
-      ...(s.by ? { by: groupKey(s.by) } : {}),
-      ...(s.period
-        ? { period: { at: (r: SurveyResponse) => r.submittedAtMs, period: s.period, timeZone: s.timeZone } }
-        : {}),
-    });
+    if (workers === undefined || workers >= 2) {
+      const parallel = await loadParallel();
+      const n = workers ?? parallel.autoStreamWorkers(fileSize(file));
+      if (n >= 2 && !parallel.streamWorkersAvailable())
+        throw new CliError("survey: this build of the CLI cannot start worker threads; use --workers 1", 1);
+      if (n >= 2) {
+        const report = await parallel.parallelSurveyFold(file, format, s, { workers: n, ...common });
+        if (report !== null) return report;
+      }
+    }
+    const records = readRecords(file, format, common);
+    return await foldStream(
+      surveyResponses(file, format, records),
+      surveyAccumulator(s.ci, s.level),
+      surveyFoldOptions(s),
+    );
   } finally {
     progress?.done();
   }
+}
+
+/** `--workers`: "auto" (undefined) or a non-negative integer. */
+function parseWorkers(value: string | undefined): number | undefined {
+  if (value === undefined || value === "auto") return undefined;
+  if (!/^\d+$/.test(value))
+    throw new CliError(`survey: --workers must be a non-negative integer or auto; found "${value}"`);
+  return Number(value);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,6 +377,7 @@ export const surveyCommand: Command = {
         level: { type: "string", default: "0.95" },
         json: { type: "boolean", default: false },
         stream: { type: "boolean", default: false },
+        workers: { type: "string", default: "auto" },
         engine: { type: "string", default: "memory" },
         url: { type: "string" },
         table: { type: "string", default: "responses" },
@@ -374,6 +393,11 @@ export const surveyCommand: Command = {
     if (values.stream && engine !== "memory")
       throw new CliError(
         "survey: --stream reads the file in this process; it does not combine with --engine",
+      );
+    const workers = parseWorkers(values.workers);
+    if (workers !== undefined && engine !== "memory")
+      throw new CliError(
+        "survey: --workers reads the file in this process; it does not combine with --engine",
       );
     if (values.by !== undefined && !(GROUP_FIELDS as readonly string[]).includes(values.by))
       throw new CliError(`survey: --by must be one of ${GROUP_FIELDS.join(", ")}; found "${values.by}"`);
@@ -411,8 +435,10 @@ export const surveyCommand: Command = {
     } else {
       source = file!;
       const stream =
-        values.stream || (streamFormat(file!) !== null && fileSize(file!) >= STREAM_THRESHOLD_BYTES);
-      report = stream ? await streamingReport(file!, settings) : inMemoryReport(file!, settings);
+        values.stream ||
+        (workers !== undefined && workers >= 2) ||
+        (streamFormat(file!) !== null && fileSize(file!) >= STREAM_THRESHOLD_BYTES);
+      report = stream ? await streamingReport(file!, settings, workers) : inMemoryReport(file!, settings);
     }
     print(source, report, settings, values.json ?? false);
     return 0;
