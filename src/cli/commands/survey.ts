@@ -25,6 +25,7 @@ const loadSql = (): Promise<SqlModule> => import("../../sql/index.js");
 import type { NpsCiMethod } from "../../survey/index.js";
 import { basename } from "node:path";
 import { CliError, describeInputError, loadTable } from "../io.js";
+import { engineError, optionalPackage } from "../engines.js";
 import {
   STREAM_THRESHOLD_BYTES,
   type StreamProgress,
@@ -292,27 +293,6 @@ async function sqlReport(
   return { n: overall.rows, overall: overall.result, groups, periods };
 }
 
-async function optionalPackage<T>(name: string, engine: string): Promise<T> {
-  try {
-    return (await import(name)) as T;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND")
-      throw new CliError(
-        `survey: --engine ${engine} needs the optional package ${name}; install it with: npm install ${name}`,
-        1,
-      );
-    throw e;
-  }
-}
-
-/** Errors the database reports about the input (a missing column, a bad value) are input errors (exit 2). */
-function engineError(where: string, e: unknown): unknown {
-  if (e instanceof CliError || e instanceof InvalidInputError) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return new CliError(`${where}: ${message.split("\n")[0]}`);
-}
-
 async function duckdbReport(file: string, s: Settings): Promise<SurveyReport> {
   fileSize(file); // a missing file is the usual one-line error
   const lower = file.toLowerCase();
@@ -324,7 +304,7 @@ async function duckdbReport(file: string, s: Settings): Promise<SurveyReport> {
       : null;
   if (table === null) throw new CliError(`${file}: --engine duckdb reads .csv and .parquet files`);
   type DuckDB = typeof import("@duckdb/node-api");
-  const { DuckDBInstance } = await optionalPackage<DuckDB>("@duckdb/node-api", "duckdb");
+  const { DuckDBInstance } = await optionalPackage<DuckDB>("@duckdb/node-api", "survey", "duckdb");
   const instance = await DuckDBInstance.create();
   const con = await instance.connect();
   try {
@@ -339,7 +319,7 @@ async function duckdbReport(file: string, s: Settings): Promise<SurveyReport> {
 
 async function postgresReport(url: string, tableName: string, s: Settings): Promise<SurveyReport> {
   type Pg = typeof import("pg");
-  const mod = await optionalPackage<Pg & { default?: Pg }>("pg", "postgres");
+  const mod = await optionalPackage<Pg & { default?: Pg }>("pg", "survey", "postgres");
   const pg = mod.default ?? mod;
   const sql = await loadSql();
   const client = new pg.Client({ connectionString: url });

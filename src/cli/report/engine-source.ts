@@ -10,6 +10,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import type { SqlEngine } from "../../sql/index.js";
+import { engineError, optionalPackage } from "../engines.js";
 import { CliError, type LoadedTable } from "../io.js";
 import { type DataKind, type ReportInput, expectedHeaders, recogniseHeader, validateTable } from "./data.js";
 
@@ -19,28 +20,6 @@ export type EngineSource =
   | { engine: "postgres"; url: string; schema?: string | undefined };
 
 type SqlModule = typeof import("../../sql/index.js");
-
-/** Import an optional peer dependency, or explain how to install it (exit code 1). */
-export async function optionalPackage<T>(name: string, command: string, engine: string): Promise<T> {
-  try {
-    return (await import(name)) as T;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND")
-      throw new CliError(
-        `${command}: --engine ${engine} needs the optional package ${name}; install it with: npm install ${name}`,
-        1,
-      );
-    throw e;
-  }
-}
-
-/** An error the database reports about the input (a missing file, a bad value) is an input error (exit 2). */
-export function engineError(where: string, e: unknown): unknown {
-  if (e instanceof CliError) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return new CliError(`${where}: ${message.split("\n")[0]}`);
-}
 
 /** One table of the source: how to name it in messages, its SQL, and its columns with their types. */
 interface SourceTable {
