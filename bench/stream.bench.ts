@@ -19,22 +19,13 @@
  *      BENCH_ONLY=threshold | big for one part; BENCH_ROUNDS to change the rounds of part 1)
  */
 import { spawnSync } from "node:child_process";
-import {
-  appendFileSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from "node:fs";
+import { appendFileSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { type CaseResult, compare, hasCommand, writeResults } from "./harness.js";
+import { surveyCsv as generateSurveyCsv } from "./survey-csv.js";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? "1");
 const ONLY = process.env.BENCH_ONLY; // "threshold" or "big"
@@ -178,42 +169,9 @@ appendFileSync(
   ].join("\n"),
 );
 
-/** A survey CSV of `rows` rows like examples/data/responses.csv (seeded), generated once into the temp dir. */
+/** A survey CSV of `rows` rows (bench/survey-csv.ts), generated once into the temp dir. */
 function surveyCsv(rows: number): string {
   const dir = join(tmpdir(), "cxmetrics-bench");
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `responses-${rows}.csv`);
-  if (existsSync(file)) return file;
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, "w");
-  const SEG = ["smb", "mid_market", "enterprise"];
-  const CH = ["email", "web", "in_app", "phone", "sms", "chat"];
-  const OFF = ["+00:00", "+01:00", "+02:00", "-05:00", "+05:30"];
-  let x = 123456789;
-  const rnd = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-  const base = Date.UTC(2025, 0, 1);
-  const pad = (v: number) => (v < 10 ? `0${v}` : `${v}`);
-  let buf =
-    "response_id,submitted_at,segment,channel,nps,csat,ces,driver_quality,driver_support,driver_value,driver_ease,driver_speed\n";
-  for (let i = 0; i < rows; i++) {
-    const t = new Date(base + Math.floor(rnd() * 365 * 86400) * 1000);
-    const at = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}T${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}${OFF[i % 5]}`;
-    const nps = Math.floor(rnd() * 11);
-    const csat = rnd() < 0.1 ? "" : 1 + Math.floor(rnd() * 5);
-    const ces = rnd() < 0.2 ? "" : 1 + Math.floor(rnd() * 7);
-    buf += `S${i},${at},${SEG[i % 3]},${CH[i % 6]},${nps},${csat},${ces},${1 + (i % 5)},${1 + ((i >> 1) % 5)},${1 + ((i >> 2) % 5)},${1 + ((i >> 3) % 5)},${1 + ((i >> 4) % 5)}\n`;
-    if (buf.length > 1 << 20) {
-      writeSync(fd, buf);
-      buf = "";
-    }
-  }
-  writeSync(fd, buf);
-  closeSync(fd);
-  renameSync(tmp, file);
-  return file;
+  return generateSurveyCsv(dir, rows);
 }
