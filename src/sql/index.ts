@@ -63,6 +63,7 @@ export {
 export { type MrrMovementsSqlOptions, mrrMovementsQueries, mrrMovementsSql } from "./mrr-movements.js";
 export { type ScoreColumnOption, cesSql, csatSql, enpsSql, npsSql } from "./survey.js";
 export { runMetric } from "./run.js";
+export { coMomentsSql } from "./co-moments.js";
 export {
   type ActivityColumns,
   type CohortRetentionSqlOptions,
