@@ -1,6 +1,6 @@
 /**
- * coMomentsSql: the co-moment state of key-driver analysis computed by DuckDB and PostgreSQL equals
- * the in-memory state (n and excluded exact; means and co-moments to 1e-12 relative — the engines add
+ * coMomentsSql: the co-moment state of key-driver analysis computed by DuckDB and PostgreSQL (and by
+ * two worker threads) equals the in-memory state (n and excluded exact; means and co-moments to 1e-12 relative — the engines add
  * in their own order), and keyDriversFromState on it reproduces R's values in ../shared/reference/drivers.json
  * (swiss, mtcars: correlations, R², OLS coefficients, LMG, relative weights) to 1e-8 relative, the
  * tolerance of test/drivers/reference.test.ts. Random tables with NULLs, groups and periods: equal to
@@ -17,6 +17,7 @@ import {
   coMomentsFromColumns,
 } from "../../src/drivers/co-moments.js";
 import { keyDriversFromState } from "../../src/drivers/key-drivers.js";
+import { parallelFold } from "../../src/parallel/index.js";
 import {
   type SqlEngine,
   aggregateQuery,
@@ -183,6 +184,17 @@ describe("coMomentsSql", () => {
         const vars = [ref.outcome, ...ref.drivers];
         const cols = Object.fromEntries(vars.map((v) => [v, rows.map((r) => Number(r[v]))]));
         const want = coMomentsFromColumns(cols);
+        // the third place: two worker threads fold halves and merge (Chan et al.)
+        const workers = await parallelFold(
+          rows.map((r) => vars.map((v) => Number(r[v]))),
+          {
+            module: new URL("../../src/drivers/index.ts", import.meta.url).href,
+            accumulator: "coMomentAccumulator",
+            args: [vars],
+          },
+          { workers: 2, threshold: 0, preload: { module: "tsx/esm/api", accumulator: "register" } },
+        );
+        sameState(workers as CoMomentState, want, `${name} workers`);
         for (const p of places) {
           await p.load(name, cols, {});
           const got = (await runMetric(p.engine, coMomentsSql(vars), { table: name })) as CoMomentState;
