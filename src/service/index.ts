@@ -21,9 +21,27 @@ export {
 export * from "./duration.js";
 export * from "./grouping.js";
 export * from "./ticket-validity.js";
-export * from "./quantile.js";
+export {
+  QUANTILE_METHODS,
+  type QuantileMethod,
+  type QuantilesOptions,
+  checkProbabilities,
+  checkQuantileMethod,
+  quantilePosition,
+  quantileSorted,
+  quantiles,
+  quantilesInPlace,
+} from "./quantile.js";
 export * from "./tdigest.js";
 export * from "./first-contact-resolution.js";
-export * from "./response-times.js";
+export {
+  type ResponseMeasure,
+  type ResponseTimesAccumulatorOptions,
+  type ResponseTimesOptions,
+  type ResponseTimesResult,
+  type ResponseTimesState,
+  responseTimes,
+  responseTimesAccumulator,
+} from "./response-times.js";
 export * from "./sla-adherence.js";
 export * from "./on-time-rate.js";

@@ -52,9 +52,26 @@ export function checkProbabilities(fn: string, ps: unknown, name = "quantiles"):
   return ps as number[];
 }
 
-// Machine-epsilon fuzz on j = floor(np + m), as R's quantile.default does, so that np + m that is an
-// integer up to rounding is treated as one (e.g. n = 10, p = 0.3).
-const FUZZ = 4 * Number.EPSILON;
+/**
+ * Machine-epsilon fuzz on j = floor(np + m), as R's quantile.default does, so that np + m that is an
+ * integer up to rounding is treated as one (e.g. n = 10, p = 0.3). Internal.
+ */
+export const FUZZ = 4 * Number.EPSILON;
+
+/** Hyndman & Fan's offset m of types 1–6, 8, 9: j = floor(np + m). Internal. */
+export function positionOffset(p: number, method: QuantileMethod): number {
+  return method === 1 || method === 2 || method === 4
+    ? 0
+    : method === 3
+      ? -0.5
+      : method === 5
+        ? 0.5
+        : method === 6
+          ? p
+          : method === 8
+            ? (p + 1) / 3
+            : p / 4 + 3 / 8;
+}
 
 /**
  * Where a quantile falls in the order statistics: 0-based indices `lo`, `hi` (clamped to [0, n−1])
@@ -75,19 +92,7 @@ export function quantilePosition(
     return { lo, hi: Math.min(lo + 1, n - 1), gamma: h - lo };
   }
   // Hyndman & Fan (1996): j = floor(np + m), g = np + m − j; 1-based x_j, clamped.
-  const m =
-    method === 1 || method === 2 || method === 4
-      ? 0
-      : method === 3
-        ? -0.5
-        : method === 5
-          ? 0.5
-          : method === 6
-            ? p
-            : method === 8
-              ? (p + 1) / 3
-              : p / 4 + 3 / 8;
-  const np = n * p + m;
+  const np = n * p + positionOffset(p, method);
   let j = Math.floor(np + FUZZ);
   let g = np - j;
   if (Math.abs(g) < FUZZ) g = 0;
@@ -108,8 +113,11 @@ export function quantilePosition(
   return { lo: j - 1, hi: Math.min(j, n - 1), gamma };
 }
 
-/** Interpolate as numpy does (exact at both ends, monotone in γ). */
-function lerp(a: number, b: number, gamma: number): number {
+/**
+ * Interpolate between the order statistics `a` = x[lo] and `b` = x[hi] with weight γ of `b`, as numpy
+ * does (exact at both ends, monotone in γ). Internal: not re-exported from `cxmetrics/service`.
+ */
+export function lerp(a: number, b: number, gamma: number): number {
   if (gamma === 0) return a;
   if (gamma === 1 || a === b) return b;
   const d = b - a;

@@ -134,6 +134,21 @@ function neumaier(s: ResponseTimesState, x: number): void {
 export function responseTimesAccumulator(
   options?: ResponseTimesAccumulatorOptions,
 ): Accumulator<Ticket, ResponseTimesState, ResponseTimesResult> {
+  return responseTimesParts(options).accumulator;
+}
+
+/**
+ * The parts of {@link responseTimesAccumulator}: the accumulator, the probabilities whose quantiles
+ * its result reads (the median first when it was not requested), the quantile method, and `finish`,
+ * which builds the result from a state and those quantiles (in ms) — for callers that computed the
+ * quantiles elsewhere (the SQL pushdown). Internal.
+ */
+export function responseTimesParts(options?: ResponseTimesAccumulatorOptions): {
+  accumulator: Accumulator<Ticket, ResponseTimesState, ResponseTimesResult>;
+  probabilities: readonly number[];
+  method: QuantileMethod | "tdigest";
+  finish(s: ResponseTimesState, quantilesMs: readonly (number | null)[]): ResponseTimesResult;
+} {
   const fn = "responseTimes";
   const measure = options?.measure ?? "firstResponse";
   if (measure !== "firstResponse" && measure !== "resolution")
@@ -156,7 +171,47 @@ export function responseTimesAccumulator(
   const unitMs = UNIT_MS[unit];
   const end = measure === "firstResponse" ? (t: Ticket) => t.firstResponseAt : (t: Ticket) => t.resolvedAt;
   const allPs = ps.includes(0.5) ? ps : [0.5, ...ps];
-  return {
+  const finish = (s: ResponseTimesState, qs: readonly (number | null)[]): ResponseTimesResult => {
+    const n = s.n;
+    const toUnit = (v: number | null) => (v === null ? null : v / unitMs);
+    const quantiles: Record<string, number | null> = {};
+    ps.forEach((p) => {
+      quantiles[String(p)] = toUnit(qs[allPs.indexOf(p)]!);
+    });
+    let rankErrorBound: Record<string, number> | null = null;
+    if (approx) {
+      rankErrorBound = {};
+      for (const p of ps)
+        rankErrorBound[String(p)] = tdigestRankErrorBound(p, s.digest!.compression, Math.max(n, 1));
+    }
+    const warnings: Warning[] = [];
+    if (approx && n > 0)
+      warnings.push({
+        code: "approximate",
+        message: "quantiles are t-digest estimates (see rankErrorBound); mean, min and max are exact",
+      });
+    return {
+      measure,
+      unit,
+      quantileMethod: method,
+      n,
+      mean: n === 0 ? null : (s.sum + s.compensation) / n / unitMs,
+      median: toUnit(qs[allPs.indexOf(0.5)]!),
+      quantiles,
+      min: n === 0 ? null : s.min / unitMs,
+      max: n === 0 ? null : s.max / unitMs,
+      unanswered: s.unanswered,
+      excluded: { invalid: s.invalid.length, unanswered: s.unanswered },
+      invalid: s.invalid.slice(),
+      rankErrorBound,
+      nullReason:
+        n === 0
+          ? `no valid ticket with ${measure === "firstResponse" ? "a first response" : "a resolution"}`
+          : null,
+      warnings,
+    };
+  };
+  const accumulator: Accumulator<Ticket, ResponseTimesState, ResponseTimesResult> = {
     init: () => ({
       values: approx ? null : [],
       digest: approx ? tdigestInit(compression) : null,
@@ -202,53 +257,17 @@ export function responseTimesAccumulator(
       return a;
     },
     result: (s) => {
-      const n = s.n;
       let qs: (number | null)[];
-      if (n === 0) qs = allPs.map(() => null);
+      if (s.n === 0) qs = allPs.map(() => null);
       else if (s.values) qs = quantilesInPlace(Float64Array.from(s.values), allPs, method as QuantileMethod);
       else {
         const d = tdigestClone(s.digest!);
         qs = allPs.map((p) => tdigestQuantile(d, p));
       }
-      const toUnit = (v: number | null) => (v === null ? null : v / unitMs);
-      const quantiles: Record<string, number | null> = {};
-      ps.forEach((p) => {
-        quantiles[String(p)] = toUnit(qs[allPs.indexOf(p)]!);
-      });
-      let rankErrorBound: Record<string, number> | null = null;
-      if (approx) {
-        rankErrorBound = {};
-        for (const p of ps)
-          rankErrorBound[String(p)] = tdigestRankErrorBound(p, s.digest!.compression, Math.max(n, 1));
-      }
-      const warnings: Warning[] = [];
-      if (approx && n > 0)
-        warnings.push({
-          code: "approximate",
-          message: "quantiles are t-digest estimates (see rankErrorBound); mean, min and max are exact",
-        });
-      return {
-        measure,
-        unit,
-        quantileMethod: method,
-        n,
-        mean: n === 0 ? null : (s.sum + s.compensation) / n / unitMs,
-        median: toUnit(qs[allPs.indexOf(0.5)]!),
-        quantiles,
-        min: n === 0 ? null : s.min / unitMs,
-        max: n === 0 ? null : s.max / unitMs,
-        unanswered: s.unanswered,
-        excluded: { invalid: s.invalid.length, unanswered: s.unanswered },
-        invalid: s.invalid.slice(),
-        rankErrorBound,
-        nullReason:
-          n === 0
-            ? `no valid ticket with ${measure === "firstResponse" ? "a first response" : "a resolution"}`
-            : null,
-        warnings,
-      };
+      return finish(s, qs);
     },
   };
+  return { accumulator, probabilities: allPs, method, finish };
 }
 
 /**

@@ -88,10 +88,12 @@ export {
   type IssueFcrGrouped,
   type IssueFcrOutput,
   type IssueFcrQueryOptions,
+  type ResponseTimesSqlState,
   type TicketColumns,
   type TicketSqlOptions,
   issueFcrSql,
   onTimeRateSql,
+  responseTimesSql,
   slaAdherenceSql,
   ticketFcrSql,
 } from "./service.js";

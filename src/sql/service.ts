@@ -1,12 +1,13 @@
 /**
  * The service metrics pushed down to DuckDB and PostgreSQL: first-contact resolution per ticket and
- * per issue, SLA adherence (targets per priority, `asOf`) and the on-time rate of appointments. Each
- * classifies rows in the engine exactly as its in-memory accumulator does, counts, and is finalised
- * by that accumulator's own `result` (see each function; docs/scale.md).
+ * per issue, SLA adherence (targets per priority, `asOf`), the on-time rate of appointments, and
+ * response and resolution times with exact quantiles. Each classifies rows in the engine exactly as
+ * its in-memory accumulator does, counts (or picks the order statistics a quantile needs), and is
+ * finalised by that accumulator's own result code (see each function; docs/scale.md).
  *
- * Not pushed down (in memory only): response and resolution time distributions (`responseTimes`:
- * exact type-7 quantiles and t-digests need the values), `by` as a function of a ticket (use a
- * column), and `where` predicates other than equality (use `trustedSql` for a filtered view).
+ * Not pushed down (in memory only): t-digest quantiles (`quantileMethod: "tdigest"`), `by` as a
+ * function of a ticket (use a column), and `where` predicates other than equality (use `trustedSql`
+ * for a filtered view).
  *
  * @module
  */
@@ -20,3 +21,4 @@ export {
 } from "./first-contact-resolution.js";
 export { onTimeRateSql } from "./on-time-rate.js";
 export { slaAdherenceSql } from "./sla-adherence.js";
+export { type ResponseTimesSqlState, responseTimesSql } from "./response-times.js";

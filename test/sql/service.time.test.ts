@@ -27,6 +27,9 @@ import {
   TICKET_INVALID_REASONS,
   firstContactResolution,
   onTimeRate,
+  type QuantileMethod,
+  type ResponseTimesResult,
+  responseTimes,
   slaAdherence,
 } from "../../src/service/index.js";
 import {
@@ -39,7 +42,14 @@ import {
   readCsv,
   runMetric,
 } from "../../src/sql/index.js";
-import { issueFcrSql, onTimeRateSql, slaAdherenceSql, ticketFcrSql } from "../../src/sql/service.js";
+import {
+  issueFcrSql,
+  onTimeRateSql,
+  responseTimesSql,
+  slaAdherenceSql,
+  ticketFcrSql,
+} from "../../src/sql/service.js";
+import { type Dist, closeRel } from "../service/reference-check.js";
 import {
   describeShared,
   hasShared,
@@ -326,6 +336,57 @@ function suite(name: string, setup: () => Promise<Ctx>) {
       expect(issue).toEqual(firstContactResolution(tickets, { reopenWindow: "P3D", ...opts }));
     });
 
+    it("response and resolution times: SQL = in memory = service.json (overall, by channel, by month)", async () => {
+      const at = { columns: { at: "created_at" } };
+      type R = Block & { first_response_hours: Dist; resolution_hours: Dist };
+      const check = (r: ResponseTimesResult, e: Dist, where: string) => {
+        expect(r.n, where).toBe(e.n);
+        closeRel(r.mean, e.mean, `${where} mean`);
+        closeRel(r.median, e.median, `${where} median`);
+        closeRel(r.quantiles[0.9] ?? null, e.p90, `${where} p90`);
+        closeRel(r.min, e.min, `${where} min`);
+        closeRel(r.max, e.max, `${where} max`);
+      };
+      for (const measure of ["firstResponse", "resolution"] as const) {
+        const o = { measure, unit: "hours", quantiles: [0.5, 0.9] } as const;
+        const key = measure === "firstResponse" ? "first_response_hours" : "resolution_hours";
+        const all = await runMetric(ctx.engine, responseTimesSql(o), { table: ctx.shared });
+        expect(all).toEqual(responseTimes(tickets, o));
+        check(all, (ref!.overall as R)[key], `${measure} overall`);
+        const ch = await runMetric(ctx.engine, responseTimesSql(o), { table: ctx.shared, by: "channel" });
+        expect(ch).toEqual(responseTimes(tickets, { ...o, by: "channel" }));
+        for (const [c, e] of Object.entries(ref!.by_channel))
+          check(ch.get(c)!, (e as R)[key], `${measure} ${c}`);
+        const m = await runMetric(ctx.engine, responseTimesSql(o), { table: ctx.shared, ...at, ...per });
+        expect(m).toEqual(responseTimes(tickets, { ...o, ...per }));
+        for (const [k, e] of ref!.by_month.entries())
+          check(m[k]!.result, (e as R)[key], `${measure} ${e.month}`);
+      }
+    });
+
+    it("every Hyndman–Fan type 1–9 at p = 0, 0.1, 0.25, 1/3, 0.5, 0.9, 0.99, 1: SQL = in memory, by priority × week", async () => {
+      const quantiles = [0, 0.1, 0.25, 1 / 3, 0.5, 0.9, 0.99, 1];
+      for (const quantileMethod of [1, 2, 3, 4, 5, 6, 7, 8, 9] as QuantileMethod[]) {
+        const o = { measure: "resolution", unit: "minutes", quantiles, quantileMethod } as const;
+        expect(
+          await runMetric(ctx.engine, responseTimesSql(o), { table: ctx.shared }),
+          `type ${quantileMethod}`,
+        ).toEqual(responseTimes(tickets, o));
+      }
+      const opts = { by: "priority", period: "week", timeZone: "Europe/Berlin" } as const;
+      const o = { unit: "seconds", quantiles: [0.25, 0.75], quantileMethod: 6 } as const;
+      expect(
+        await runMetric(ctx.engine, responseTimesSql(o), {
+          table: ctx.shared,
+          columns: { at: "created_at" },
+          ...opts,
+        }),
+      ).toEqual(responseTimes(tickets, { ...o, ...opts }));
+      expect(() => responseTimesSql({ quantileMethod: "tdigest" })).toThrow(
+        expect.objectContaining({ code: "invalid_option" }),
+      );
+    });
+
     it("invalid tickets (fixture): listed by index through columns.index, left out, equal in memory", async () => {
       const fixture = JSON.parse(
         readFileSync(join(import.meta.dirname, "..", "service", "fixtures", "invalid_tickets.json"), "utf8"),
@@ -411,6 +472,31 @@ function suite(name: string, setup: () => Promise<Ctx>) {
           },
         ),
         { seed: 20260701, numRuns: 12 },
+      );
+    }, 60_000);
+
+    it("response and resolution times with exact quantiles: SQL = in memory (overall, by channel, priority × month)", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          ticketsArb,
+          fc.constantFrom("firstResponse", "resolution"),
+          fc.constantFrom<QuantileMethod>(1, 2, 3, 4, 5, 6, 7, 8, 9),
+          fc.constantFrom("UTC", "Europe/Berlin"),
+          async (ts, measure, quantileMethod, timeZone) => {
+            const table = await ctx.load(TICKET_COLS, ticketCells(ts));
+            const o = { measure, quantileMethod, unit: "minutes", quantiles: [0.1, 0.5, 0.9, 1] } as const;
+            const sql = responseTimesSql({ ...o, indexColumn: "row_no" });
+            const pm = { by: "priority", period: "month", timeZone } as const;
+            expect(await runMetric(ctx.engine, sql, { table })).toEqual(responseTimes(ts, o));
+            expect(await runMetric(ctx.engine, sql, { table, by: "channel" })).toEqual(
+              responseTimes(ts, { ...o, by: "channel" }),
+            );
+            expect(await runMetric(ctx.engine, sql, { table, columns: { at: "created_at" }, ...pm })).toEqual(
+              responseTimes(ts, { ...o, ...pm }),
+            );
+          },
+        ),
+        { seed: 20261125, numRuns: 12 },
       );
     }, 60_000);
 
