@@ -25,14 +25,8 @@ import {
 } from "../../src/sql/index.js";
 import { cdnowSummary, cdnowTransactions, clvRef, roundHalfUp } from "../clv/cdnow.js";
 import { describeShared, hasShared, parseCsv, readShared, sharedDir } from "../helpers/shared.js";
+import { type TypedColumn as Col, duckTypedTable, pgTypedTable } from "./load.js";
 import { type PgCluster, describePg, startPg } from "./pg-cluster.js";
-
-/** A column: name and type per engine. */
-interface Col {
-  name: string;
-  duck: string;
-  pg: string;
-}
 
 interface Ctx {
   engine: SqlEngine;
@@ -386,24 +380,8 @@ describe("DuckDB", () => {
     return {
       engine: duckdbEngine(con),
       async table(cols, rows) {
-        // the appender fills a table of text columns; the typed table is cast from it
         const name = `tx${++tableNo}`;
-        const stage = `${name}_text`;
-        await con.run(`CREATE TABLE ${stage} (${cols.map((_, k) => `v${k} VARCHAR`).join(", ")})`);
-        const appender = await con.createAppender(stage);
-        for (const r of rows) {
-          for (let k = 0; k < cols.length; k++) {
-            const v = r[k];
-            if (v === null || v === undefined) appender.appendNull();
-            else appender.appendVarchar(v);
-          }
-          appender.endRow();
-        }
-        appender.closeSync();
-        const q = (s: string) => quoteIdent("duckdb", s);
-        await con.run(
-          `CREATE TABLE ${name} AS SELECT ${cols.map((c, k) => `CAST(v${k} AS ${c.duck}) AS ${q(c.name)}`).join(", ")} FROM ${stage}`,
-        );
+        await duckTypedTable(con, name, cols, rows);
         return name;
       },
       async stop() {
@@ -420,24 +398,7 @@ describePg("PostgreSQL", () => {
       engine: postgresEngine(cluster.pool),
       async table(cols, rows) {
         const name = `tx${++tableNo}`;
-        const q = (s: string) => quoteIdent("postgres", s);
-        await cluster.pool.query(
-          `CREATE TABLE ${name} (${cols.map((c) => `${q(c.name)} ${c.pg}`).join(", ")})`,
-        );
-        const batch = Math.floor(30_000 / cols.length);
-        for (let i = 0; i < rows.length; i += batch) {
-          const values: (string | null)[] = [];
-          const tuples = rows.slice(i, i + batch).map(
-            (r) =>
-              `(${cols
-                .map((c, k) => {
-                  values.push(r[k] ?? null);
-                  return `CAST(CAST($${values.length} AS text) AS ${c.pg})`;
-                })
-                .join(", ")})`,
-          );
-          await cluster.pool.query(`INSERT INTO ${name} VALUES ${tuples.join(", ")}`, values);
-        }
+        await pgTypedTable(cluster.pool, name, cols, rows);
         return name;
       },
       stop: () => cluster.stop(),
