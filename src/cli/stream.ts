@@ -19,16 +19,10 @@ import { extname } from "node:path";
 import { createInterface } from "node:readline";
 import { parse } from "csv-parse";
 import { type Accumulator, compareKeys } from "../core/accumulator.js";
-import type { PeriodResult } from "../core/by-period.js";
 import { type InputIssue, InvalidInputError } from "../core/errors.js";
-import {
-  type CalendarOptions,
-  type Period,
-  addPeriods,
-  locatePeriod,
-  periodRange,
-  periodStart,
-} from "../core/time.js";
+import type { PeriodResult } from "../core/by-period.js";
+import { StreamingPeriods } from "../core/streaming-periods.js";
+import type { CalendarOptions, Period } from "../core/time.js";
 import {
   type SurveyResponse,
   fastParseSurveyResponse,
@@ -297,99 +291,6 @@ export function surveyIssuesError(
 // ---------------------------------------------------------------------------------------------
 // Folding: overall, by group, by period
 // ---------------------------------------------------------------------------------------------
-
-/**
- * Period states for a stream whose first and last instants are not known in advance: a `Map` from
- * period start (epoch ms, computed with core `periodStart`) to state, with a sorted index of the
- * periods seen so lookups need no calendar arithmetic after a period's first row. `results()`
- * fills the empty periods between the first and last with `periodRange`, like `byPeriod`.
- */
-export class StreamingPeriods<T, S, O> {
-  private readonly states = new Map<number, S>();
-  private starts: number[] = [];
-  private ends: number[] = [];
-  private readonly cal: CalendarOptions;
-
-  constructor(
-    private readonly acc: Accumulator<T, S, O>,
-    private readonly period: Period,
-    calendar: CalendarOptions = {},
-  ) {
-    this.cal = { timeZone: calendar.timeZone ?? "UTC", weekStartsOn: calendar.weekStartsOn ?? 1 };
-  }
-
-  /** Add a row whose instant is `ms` (epoch milliseconds). */
-  add(ms: number, row: T, index: number): void {
-    const start = this.locate(ms);
-    const s = this.states.get(start)!;
-    const next = this.acc.add(s, row, index);
-    if (next !== s) this.states.set(start, next);
-  }
-
-  private locate(ms: number): number {
-    const { starts, ends } = this;
-    // Largest known start <= ms (binary search); a hit when ms is before that period's end.
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid]! <= ms) lo = mid + 1;
-      else hi = mid;
-    }
-    const k = lo - 1;
-    if (k >= 0 && ms < ends[k]!) return starts[k]!;
-    const start = periodStart(ms, this.period, this.cal);
-    const end = addPeriods(start, this.period, 1, this.cal);
-    starts.splice(k + 1, 0, start);
-    ends.splice(k + 1, 0, end);
-    this.states.set(start, this.acc.init());
-    return start;
-  }
-
-  /** The states of the periods seen, as `[period start (epoch ms), state]` (plain data, for a worker's reply). */
-  entries(): [number, S][] {
-    return [...this.states];
-  }
-
-  /** Merge states from {@link entries} of another instance with the same period and calendar. */
-  mergeEntries(entries: Iterable<readonly [number, S]>): void {
-    for (const [start, state] of entries) {
-      const k = this.locate(start);
-      this.states.set(k, this.acc.merge(this.states.get(k)!, state));
-    }
-  }
-
-  /** The period states in order, every period from the first to the last seen (empty ones filled). */
-  periodStates(): { start: Date; end: Date; label: string; state: S }[] {
-    const { starts } = this;
-    if (starts.length === 0) return [];
-    const grid = periodRange(starts[0]!, starts[starts.length - 1]!, this.period, this.cal);
-    const slots: S[] = grid.labels.map(() => this.acc.init());
-    const index = new Map(grid.starts.map((s, k) => [s, k]));
-    for (const [start, state] of this.states) {
-      const k = index.get(start) ?? locatePeriod(grid.starts, start);
-      if (k < 0 || k >= slots.length) continue;
-      // Same start as the grid's (the usual case): the state as folded; otherwise merge into the slot.
-      slots[k] = index.has(start) ? state : this.acc.merge(slots[k]!, state);
-    }
-    return grid.labels.map((label, k) => ({
-      start: new Date(grid.starts[k]!),
-      end: new Date(grid.starts[k + 1]!),
-      label,
-      state: slots[k]!,
-    }));
-  }
-
-  /** The period results in order, like `byPeriod`. */
-  results(): PeriodResult<O>[] {
-    return this.periodStates().map((p) => ({
-      start: p.start,
-      end: p.end,
-      label: p.label,
-      result: this.acc.result(p.state),
-    }));
-  }
-}
 
 /** Options of {@link foldStream}. */
 export interface FoldStreamOptions<T> {

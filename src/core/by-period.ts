@@ -79,6 +79,44 @@ export function byPeriodState<T, S, Out>(
   acc: Accumulator<T, S, Out>,
 ): { start: Date; end: Date; label: string; state: S }[] {
   const fn = "byPeriod";
+  const { period, cal, from, to } = resolveByPeriod(fn, options);
+  const list: T[] = Array.isArray(rows) ? (rows as T[]) : Array.from(rows as Iterable<T>);
+  const n = list.length;
+  const times = new Float64Array(n);
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const ms = rowInstant(fn, options, list[i] as T, i);
+    times[i] = ms;
+    if (ms < min) min = ms;
+    if (ms > max) max = ms;
+  }
+  if (from !== undefined) min = from;
+  if (to !== undefined) max = to;
+  if (!(min <= max)) return [];
+  const { starts, labels } = periodRange(min, max, period, cal);
+  const states: S[] = labels.map(() => acc.init());
+  for (let i = 0; i < n; i++) {
+    const k = locatePeriod(starts, times[i]!);
+    if (k < 0) continue; // outside an explicit from/to window
+    states[k] = acc.add(states[k]!, list[i] as T, i);
+  }
+  return labels.map((label, k) => ({
+    start: new Date(starts[k]!),
+    end: new Date(starts[k + 1]!),
+    label,
+    state: states[k]!,
+  }));
+}
+
+/**
+ * The checked options of {@link byPeriod} (shared with `byPeriodAsync`): period, calendar and the
+ * `from`/`to` bounds in epoch ms. Internal.
+ */
+export function resolveByPeriod<T>(
+  fn: string,
+  options: ByPeriodOptions<T>,
+): { period: Period; cal: Required<CalendarOptions>; from: number | undefined; to: number | undefined } {
   const period = checkPeriod(fn, options.period);
   const timeZone = checkTimeZone(fn, options.timeZone ?? "UTC");
   const weekStartsOn = options.weekStartsOn ?? 1;
@@ -94,28 +132,6 @@ export function byPeriodState<T, S, Out>(
       ],
       { context: fn, code: "invalid_option" },
     );
-  }
-  const cal: CalendarOptions = { timeZone, weekStartsOn };
-  const list: T[] = Array.isArray(rows) ? (rows as T[]) : Array.from(rows as Iterable<T>);
-  const n = list.length;
-  const times = new Float64Array(n);
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const raw = options.at(list[i] as T, i);
-    const r = tryParseInstant(raw, options.timeZone);
-    if ("error" in r) {
-      throw new InvalidInputError(
-        [{ index: i, path: ["at"], code: "invalid_time", message: `instant ${r.error}` }],
-        {
-          context: fn,
-          code: "invalid_time",
-        },
-      );
-    }
-    times[i] = r.ms;
-    if (r.ms < min) min = r.ms;
-    if (r.ms > max) max = r.ms;
   }
   const bound = (v: Date | string | number | undefined, which: string): number | undefined => {
     if (v === undefined) return undefined;
@@ -143,20 +159,20 @@ export function byPeriodState<T, S, Out>(
       { context: fn, code: "invalid_option" },
     );
   }
-  if (from !== undefined) min = from;
-  if (to !== undefined) max = to;
-  if (!(min <= max)) return [];
-  const { starts, labels } = periodRange(min, max, period, cal);
-  const states: S[] = labels.map(() => acc.init());
-  for (let i = 0; i < n; i++) {
-    const k = locatePeriod(starts, times[i]!);
-    if (k < 0) continue; // outside an explicit from/to window
-    states[k] = acc.add(states[k]!, list[i] as T, i);
+  return { period, cal: { timeZone, weekStartsOn }, from, to };
+}
+
+/** The instant of row `i` in epoch ms, or `invalid_time` naming the row. Internal. */
+export function rowInstant<T>(fn: string, options: ByPeriodOptions<T>, row: T, i: number): number {
+  const r = tryParseInstant(options.at(row, i), options.timeZone);
+  if ("error" in r) {
+    throw new InvalidInputError(
+      [{ index: i, path: ["at"], code: "invalid_time", message: `instant ${r.error}` }],
+      {
+        context: fn,
+        code: "invalid_time",
+      },
+    );
   }
-  return labels.map((label, k) => ({
-    start: new Date(starts[k]!),
-    end: new Date(starts[k + 1]!),
-    label,
-    state: states[k]!,
-  }));
+  return r.ms;
 }

@@ -7,7 +7,8 @@
 export * from "./errors.js";
 export * from "./accumulator.js";
 export * from "./async.js";
-export * from "./by-period.js";
+export { type ByPeriodOptions, type PeriodResult, byPeriod, byPeriodState } from "./by-period.js";
+export { StreamingPeriods } from "./streaming-periods.js";
 export * from "./time.js";
 export * from "./sum.js";
 export * from "./moments.js";

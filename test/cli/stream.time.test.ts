@@ -13,8 +13,8 @@ import { fold, groupBy, mapInput } from "../../src/core/accumulator.js";
 import { byPeriod } from "../../src/core/by-period.js";
 import type { Period } from "../../src/core/time.js";
 import { CliError, loadTable } from "../../src/cli/io.js";
+import { StreamingPeriods } from "../../src/core/streaming-periods.js";
 import {
-  StreamingPeriods,
   foldStream,
   formatBytes,
   readRecords,
