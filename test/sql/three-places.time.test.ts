@@ -1,8 +1,9 @@
 /**
  * Issue 10's promise, checked end to end: the same metric definition gives the same result object
  * in memory (`fold`), in worker threads (`parallelFold`, two workers, states merged) and inside each
- * real engine (`runMetric` in DuckDB and PostgreSQL) — on the shared survey responses and on random
- * scores (property test). Compared with `toEqual`: every count and every float.
+ * real engine (`runMetric` in DuckDB and PostgreSQL) — NPS, CSAT and CES on the shared survey
+ * responses and on random scores (property test); ticket FCR, SLA adherence and response times
+ * (exact quantiles) on the shared tickets. Key-driver co-moments: test/sql/co-moments.time.test.ts. Compared with `toEqual`: every count and every float.
  */
 import { readFileSync } from "node:fs";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -22,11 +23,20 @@ import {
   runMetric,
 } from "../../src/sql/index.js";
 import { cesAccumulator, csatAccumulator, npsAccumulator } from "../../src/survey/index.js";
+import { parseTickets } from "../../src/schemas/ticket.js";
+import {
+  responseTimesAccumulator,
+  slaAdherenceAccumulator,
+  ticketFcrAccumulator,
+} from "../../src/service/index.js";
+import { readCsv } from "../../src/sql/index.js";
+import { responseTimesSql, slaAdherenceSql, ticketFcrSql } from "../../src/sql/service.js";
 import { describeShared, parseCsv, sharedDir } from "../helpers/shared.js";
 import { loadPgTable } from "./load.js";
 import { type PgCluster, hasPostgres, startPg } from "./pg-cluster.js";
 
 const SURVEY = new URL("../../src/survey/index.ts", import.meta.url).href;
+const SERVICE = new URL("../../src/service/index.ts", import.meta.url).href;
 const preload = { module: "tsx/esm/api", accumulator: "register" };
 
 interface Metric {
@@ -146,6 +156,55 @@ describe("one definition, three places", () => {
       const rows = parseCsv(readFileSync(`${sharedDir}/data/survey/responses.csv`, "utf8"));
       const col = (c: string) => rows.map((r) => (r[c] === "" || r[c] === undefined ? null : Number(r[c])));
       await samePlaces("responses", { nps: col("nps"), csat: col("csat"), ces: col("ces") });
+    }, 60_000);
+  });
+
+  describeShared("the shared tickets (service metrics)", () => {
+    it("ticket FCR, SLA adherence and response times: fold = parallelFold (2 workers) = DuckDB = PostgreSQL", async () => {
+      const tickets = parseTickets(parseCsv(readFileSync(`${sharedDir}/data/tickets/tickets.csv`, "utf8")));
+      const asOf = "2026-07-01T00:00:00Z";
+      const metrics = [
+        {
+          accumulator: "ticketFcrAccumulator",
+          args: [{ asOf }],
+          make: () => ticketFcrAccumulator({ asOf }),
+          sql: () => ticketFcrSql({ asOf }),
+        },
+        {
+          accumulator: "slaAdherenceAccumulator",
+          args: [{ target: { hours: 4 }, asOf }],
+          make: () => slaAdherenceAccumulator({ target: { hours: 4 }, asOf }),
+          sql: () => slaAdherenceSql({ target: { hours: 4 }, asOf }),
+        },
+        {
+          accumulator: "responseTimesAccumulator",
+          args: [{ measure: "resolution", unit: "hours", quantiles: [0.5, 0.9, 0.99] }],
+          make: () =>
+            responseTimesAccumulator({ measure: "resolution", unit: "hours", quantiles: [0.5, 0.9, 0.99] }),
+          sql: () => responseTimesSql({ measure: "resolution", unit: "hours", quantiles: [0.5, 0.9, 0.99] }),
+        },
+      ];
+      if (pg) {
+        await loadPgTable(
+          pg.pool,
+          "tickets",
+          parseCsv(readFileSync(`${sharedDir}/data/tickets/tickets.csv`, "utf8")),
+        );
+      }
+      for (const m of metrics) {
+        const inMemory = fold(tickets, m.make() as Accumulator<(typeof tickets)[number], unknown, unknown>);
+        const workers = await parallelFold(
+          tickets,
+          { module: SERVICE, accumulator: m.accumulator, args: m.args },
+          { workers: 2, threshold: 0, preload },
+        );
+        expect(workers, `${m.accumulator}: workers`).toEqual(inMemory);
+        for (const p of places) {
+          const table = p.name === "DuckDB" ? readCsv(`${sharedDir}/data/tickets/tickets.csv`) : "tickets";
+          const got = await runMetric(p.engine, m.sql() as AggregateSqlMetric<unknown, unknown>, { table });
+          expect(got, `${m.accumulator}: ${p.name}`).toEqual(inMemory);
+        }
+      }
     }, 60_000);
   });
 
