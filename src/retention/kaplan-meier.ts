@@ -129,6 +129,20 @@ export interface KaplanMeierState {
   events: (0 | 1)[];
 }
 
+/**
+ * Input of {@link kaplanMeierFromCounts}: the sample reduced to one entry per distinct duration
+ * (a life table), as parallel columns — what a database returns for
+ * `SELECT duration, count(*), count(*) FILTER (WHERE event) … GROUP BY duration`.
+ */
+export interface KaplanMeierCounts {
+  /** Distinct durations, strictly ascending, finite and ≥ 0 (any unit). */
+  time: ArrayLike<number>;
+  /** Number of durations equal to `time[k]` (events and censored together): an integer ≥ 1. */
+  count: ArrayLike<number>;
+  /** How many of them are events (the rest are censored there): an integer from 0 to `count[k]`. */
+  events: ArrayLike<number>;
+}
+
 const FN = "kaplanMeier";
 const CI_KINDS: readonly KaplanMeierCiKind[] = ["plain", "log", "logLog"];
 const HALF_TOL = Math.sqrt(Number.EPSILON);
@@ -155,7 +169,7 @@ function interval(
   return [Math.min(a, b), Math.max(a, b)];
 }
 
-function lowerBound(sorted: Float64Array, x: number): number {
+function lowerBound(sorted: ArrayLike<number>, x: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -222,13 +236,7 @@ function readDuration(value: unknown, index: number): number {
  * km.median.estimate //=> 3
  */
 export function kaplanMeier(data: SurvivalData, options?: KaplanMeierOptions): KaplanMeierResult {
-  const level = checkLevel(FN, options?.level ?? 0.95);
-  const kind = options?.ci ?? "log";
-  if (!CI_KINDS.includes(kind)) invalidOption(FN, "ci", `one of ${CI_KINDS.join(", ")}`, kind);
-  const rule = options?.median ?? "r";
-  if (rule !== "r" && rule !== "strict") invalidOption(FN, "median", '"r" or "strict"', rule);
-  const timesMode = options?.times ?? "event";
-  if (timesMode !== "event" && timesMode !== "all") invalidOption(FN, "times", '"event" or "all"', timesMode);
+  const opts = resolveOptions(options);
   if (data === null || typeof data !== "object" || data.durations == null || data.events == null) {
     throw new InvalidInputError(
       [
@@ -267,20 +275,151 @@ export function kaplanMeier(data: SurvivalData, options?: KaplanMeierOptions): K
   for (let i = 0, k = 0; i < n; i++) if (events[i] === 1 || events[i] === true) ev[k++] = all[i]!;
   all.sort();
   ev.sort();
-  return fromSorted(all, ev, level, kind, rule, timesMode);
+  return fromSorted(all, ev, opts);
 }
 
-/** Build the result from sorted durations and sorted event durations. @internal */
-function fromSorted(
-  all: Float64Array,
-  ev: Float64Array,
-  level: number,
-  kind: KaplanMeierCiKind,
-  rule: KaplanMeierMedianRule,
-  timesMode: "event" | "all",
-): KaplanMeierResult {
+/** Checked options with their defaults. */
+interface ResolvedOptions {
+  level: number;
+  kind: KaplanMeierCiKind;
+  rule: KaplanMeierMedianRule;
+  timesMode: "event" | "all";
+}
+
+function resolveOptions(options: KaplanMeierOptions | undefined): ResolvedOptions {
+  const level = checkLevel(FN, options?.level ?? 0.95);
+  const kind = options?.ci ?? "log";
+  if (!CI_KINDS.includes(kind)) invalidOption(FN, "ci", `one of ${CI_KINDS.join(", ")}`, kind);
+  const rule = options?.median ?? "r";
+  if (rule !== "r" && rule !== "strict") invalidOption(FN, "median", '"r" or "strict"', rule);
+  const timesMode = options?.times ?? "event";
+  if (timesMode !== "event" && timesMode !== "all") invalidOption(FN, "times", '"event" or "all"', timesMode);
+  return { level, kind, rule, timesMode };
+}
+
+/**
+ * Reduce sorted durations and sorted event durations to one entry per distinct duration (the first
+ * value of each run of equal durations is the entry's time, so a −0 among zeros stays −0). @internal
+ */
+function fromSorted(all: Float64Array, ev: Float64Array, opts: ResolvedOptions): KaplanMeierResult {
   const n = all.length;
   const m = ev.length;
+  const time = new Float64Array(n);
+  const count = new Float64Array(n);
+  const events = new Float64Array(n);
+  let K = 0;
+  let i = 0;
+  let j = 0;
+  while (i < n) {
+    const u = all[i]!;
+    let c = 0;
+    while (i < n && all[i] === u) {
+      i++;
+      c++;
+    }
+    let d = 0;
+    while (j < m && ev[j] === u) {
+      j++;
+      d++;
+    }
+    time[K] = u;
+    count[K] = c;
+    events[K++] = d;
+  }
+  // `at` keeps the times: a copy of K entries, not the n-entry buffer
+  return fromCounts(time.slice(0, K), count, events.subarray(0, K), n, m, opts);
+}
+
+/**
+ * Kaplan–Meier estimate from a sample already reduced to distinct durations with their counts (a
+ * life table): the same result as {@link kaplanMeier} on the durations the counts describe, float
+ * for float (both run the same code). This is how `kaplanMeierSql` (`cxmetrics/sql`) finalises the
+ * per-duration counts a database returns, and it serves data that arrive as a life table.
+ *
+ * Definitions, options and edge cases: see {@link kaplanMeier}. n = Σ count, events = Σ events.
+ *
+ * @throws {InvalidInputError} `invalid_type` (not `{ time, count, events }`), `length_mismatch`,
+ *   `missing_value`, `non_finite_value`, `out_of_range` (a negative or not strictly ascending time,
+ *   a count < 1, events outside 0 … count), `not_an_integer` (counts; with the index `k`),
+ *   `invalid_option`.
+ * @example
+ * // durations [1, 2, 2, 3, 4] with events [1, 1, 0, 1, 0], as a life table
+ * const km = kaplanMeierFromCounts({ time: [1, 2, 3, 4], count: [1, 2, 1, 1], events: [1, 1, 1, 0] });
+ * km.curve.survival //=> [0.8, 0.6000000000000001, 0.30000000000000004]
+ * km.at(2).atRisk //=> 4
+ * km.n //=> 5
+ */
+export function kaplanMeierFromCounts(
+  counts: KaplanMeierCounts,
+  options?: KaplanMeierOptions,
+): KaplanMeierResult {
+  const opts = resolveOptions(options);
+  const fn = "kaplanMeierFromCounts";
+  const fail = (index: number | null, path: string, code: string, message: string): never => {
+    throw new InvalidInputError([{ index, path: path === "" ? [] : [path], code, message }], {
+      context: fn,
+      code: code as "invalid_type",
+    });
+  };
+  if (
+    counts === null ||
+    typeof counts !== "object" ||
+    counts.time == null ||
+    counts.count == null ||
+    counts.events == null
+  )
+    fail(null, "", "invalid_type", `expected { time, count, events }, found ${formatValue(counts)}`);
+  const { time, count, events } = counts;
+  const K = time.length;
+  for (const [name, col] of [
+    ["count", count],
+    ["events", events],
+  ] as const) {
+    if (col.length !== K)
+      fail(null, name, "length_mismatch", `${name} has ${col.length} entries; time has ${K}`);
+  }
+  let n = 0;
+  let m = 0;
+  for (let k = 0; k < K; k++) {
+    const t = time[k];
+    if (typeof t !== "number" || !(t >= 0) || t === Number.POSITIVE_INFINITY)
+      throwBadValue(fn, k, t, "a finite duration ≥ 0", false, ["time"]);
+    if (k > 0 && !(t > time[k - 1]!))
+      fail(
+        k,
+        "time",
+        "out_of_range",
+        `time is ${formatValue(t)} after ${formatValue(time[k - 1])}; expected distinct times in ascending order`,
+      );
+    const c = count[k];
+    if (typeof c !== "number" || !Number.isSafeInteger(c) || c < 1)
+      throwBadValue(fn, k, c, "a count: an integer ≥ 1", true, ["count"]);
+    const d = events[k];
+    if (typeof d !== "number" || !Number.isSafeInteger(d) || d < 0 || d > c)
+      throwBadValue(fn, k, d, `an event count: an integer from 0 to count (${c})`, true, ["events"]);
+    n += c;
+    m += d;
+  }
+  if (!Number.isSafeInteger(n))
+    fail(null, "count", "out_of_range", `the counts sum to ${n}; expected a safe integer`);
+  // copies: `at` keeps the times, and the caller may reuse its arrays
+  return fromCounts(Float64Array.from(time), Float64Array.from(count), Float64Array.from(events), n, m, opts);
+}
+
+/**
+ * The one implementation of the curve: distinct times ascending with their counts (n = Σ count,
+ * m = Σ events). @internal
+ */
+function fromCounts(
+  time: ArrayLike<number>,
+  count: ArrayLike<number>,
+  events: ArrayLike<number>,
+  n: number,
+  m: number,
+  opts: ResolvedOptions,
+): KaplanMeierResult {
+  const { level, kind, rule, timesMode } = opts;
+  const K = time.length;
   const z = normalQuantile(1 - (1 - level) / 2);
   const curve: KaplanMeierCurve = {
     time: [],
@@ -296,23 +435,16 @@ function fromSorted(
   const eTime: number[] = [];
   const eSurv: number[] = [];
   const eSe: (number | null)[] = [];
+  // before[k] = durations < time[k]; the number at risk at time[k] is n − before[k].
+  const before = new Float64Array(K + 1);
   let s = 1;
   let g = 0;
-  let i = 0;
-  let j = 0;
-  while (i < n) {
-    const u = all[i]!;
-    const risk = n - i;
-    let c = 0;
-    while (i < n && all[i] === u) {
-      i++;
-      c++;
-    }
-    let d = 0;
-    while (j < m && ev[j] === u) {
-      j++;
-      d++;
-    }
+  for (let k = 0; k < K; k++) {
+    const u = time[k]!;
+    const c = count[k]!;
+    const d = events[k]!;
+    const risk = n - before[k]!;
+    before[k + 1] = before[k]! + c;
     if (d > 0) {
       s *= 1 - d / risk;
       g = risk > d ? g + d / (risk * (risk - d)) : Number.NaN;
@@ -352,7 +484,7 @@ function fromSorted(
   const at = (t: number): KaplanMeierPoint => {
     if (typeof t !== "number" || Number.isNaN(t)) invalidOption(FN, "at(t)", "a number", t);
     const k = lastAtOrBefore(eTime, t);
-    const atRisk = n - lowerBound(all, t);
+    const atRisk = n - before[lowerBound(time, t)]!;
     if (k < 0) return { time: t, survival: 1, se: 0, lower: null, upper: null, atRisk };
     const sk = eSurv[k]!;
     const se = eSe[k]!;

@@ -65,6 +65,14 @@ export { type ScoreColumnOption, cesSql, csatSql, enpsSql, npsSql } from "./surv
 export { runMetric } from "./run.js";
 export { coMomentsSql } from "./co-moments.js";
 export {
+  type KaplanMeierEventKind,
+  type KaplanMeierSqlColumns,
+  type KaplanMeierSqlOptions,
+  type KaplanMeierSqlQueries,
+  kaplanMeierQueries,
+  kaplanMeierSql,
+} from "./kaplan-meier.js";
+export {
   type ActivityColumns,
   type CohortRetentionSqlOptions,
   type CohortRetentionSqlQueries,
