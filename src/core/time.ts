@@ -346,11 +346,13 @@ export function periodRange(
  * @example
  * locatePeriod([0, 10, 20], 15) //=> 1
  * locatePeriod([0, 10, 20], 20) //=> -1
+ * locatePeriod([], 5) //=> -1
  */
 export function locatePeriod(starts: ArrayLike<number>, ms: number): number {
   let lo = 0;
   let hi = starts.length - 1;
-  if (ms < starts[0]! || ms >= starts[hi]!) return -1;
+  // no period (fewer than two boundaries), or outside them
+  if (hi < 1 || !(ms >= starts[0]! && ms < starts[hi]!)) return -1;
   while (hi - lo > 1) {
     const mid = (lo + hi) >>> 1;
     if (starts[mid]! <= ms) lo = mid;

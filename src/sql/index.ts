@@ -65,6 +65,13 @@ export { type ScoreColumnOption, cesSql, csatSql, enpsSql, npsSql } from "./surv
 export { runMetric } from "./run.js";
 export { coMomentsSql } from "./co-moments.js";
 export {
+  type AcquisitionColumns,
+  type AcquisitionSqlOptions,
+  type AcquisitionSqlQueries,
+  acquisitionQueries,
+  acquisitionSql,
+} from "./acquisition.js";
+export {
   type KaplanMeierEventKind,
   type KaplanMeierSqlColumns,
   type KaplanMeierSqlOptions,

@@ -62,7 +62,7 @@ export function runMetric<S, O>(
 export function runMetric<O, G, Opt>(
   engine: SqlEngine,
   metric: PipelineSqlMetric<O, G, Opt>,
-  options: Opt & { by?: undefined },
+  options: Opt & { by?: undefined | null },
 ): Promise<O>;
 export function runMetric<O, G, Opt>(
   engine: SqlEngine,

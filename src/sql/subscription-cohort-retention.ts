@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { CxMetricsError, InvalidInputError, formatValue, invalidOption } from "../core/errors.js";
+import { CxMetricsError, formatValue, invalidOption } from "../core/errors.js";
 import { type CalendarOptions, checkPeriod, checkTimeZone, periodRange } from "../core/time.js";
 import { instantAt, upperBound } from "../retention/_subscription-timeline.js";
 import {
@@ -30,6 +30,7 @@ import { type Dialect, ParamBinder, countIf, quoteIdent } from "./dialect.js";
 import type { SqlEngine } from "./engine.js";
 import { countValue } from "./metric.js";
 import type { PipelineSqlMetric } from "./pipeline.js";
+import { runProbed } from "./_probes.js";
 import { type TableSource, tableSql } from "./table.js";
 
 /**
@@ -203,40 +204,6 @@ function emptyResult(
   return { period, mode, horizon, asOf: new Date(asOf), rows: [], nullReasons: [] };
 }
 
-/** A PostgreSQL data exception (SQLSTATE class 22: a value the cast cannot read). */
-function isDataException(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("22");
-}
-
-/** Run the range query; in PostgreSQL turn an unreadable instant into `invalid_time` naming its column. */
-async function runRange(engine: SqlEngine, queries: SubscriptionCohortRetentionSqlQueries) {
-  try {
-    return await engine.query(queries.range.sql, queries.range.params, {});
-  } catch (e) {
-    if (engine.dialect !== "postgres" || !isDataException(e)) throw e;
-    for (const p of queries.probes) {
-      try {
-        await engine.query(p.sql, p.params, {});
-      } catch (pe) {
-        if (!isDataException(pe)) throw pe;
-        throw new InvalidInputError(
-          [
-            {
-              index: null,
-              path: [p.path],
-              code: "invalid_time",
-              message: `${p.path} holds a value that is not an instant (engine: ${pe instanceof Error ? pe.message : formatValue(pe)})`,
-            },
-          ],
-          { context: fn, code: "invalid_time", cause: pe },
-        );
-      }
-    }
-    throw e;
-  }
-}
-
 /**
  * Cohort retention from subscription rows computed in the engine (DuckDB, PostgreSQL): customers
  * grouped by the period of their first paid start (`cohortBy: "firstPaid"`, default) or of their
@@ -321,7 +288,7 @@ export function subscriptionCohortRetentionSql(): PipelineSqlMetric<
         { ...options, cohortBy },
         Number.isNaN(asOfOpt) ? Number.POSITIVE_INFINITY : asOfOpt,
       );
-      const [info] = await runRange(engine, queries);
+      const [info] = await runProbed(engine, queries.range, queries.probes, fn);
       checkCounts(fn, info ?? {}, PROBLEMS);
       const num = (v: unknown, none: number) => (v === null || v === undefined ? none : Number(v));
       const inf = Number.POSITIVE_INFINITY;
