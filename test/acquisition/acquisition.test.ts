@@ -156,6 +156,22 @@ function toSubs(
 }
 const plain = (f: object) => JSON.parse(JSON.stringify(f, (_k, v) => (v instanceof Map ? [...v] : v)));
 
+describe("acquisition: an empty reporting window", () => {
+  it("gives no periods and zero totals with every group listed (it threw a TypeError before)", () => {
+    const r = acquisition(subs, {
+      grossMargin: 0.8,
+      from: "2030-01-01T00:00:00Z",
+      costs: [{ at: "2025-01-15T00:00:00Z", amount: "1000", group: "paid" }],
+    });
+    expect(r.periods).toEqual([]);
+    expect(r.total.newCustomers).toBe(0);
+    expect(r.total.signups).toBe(0);
+    expect(dec(r.total.spend)).toBe("0");
+    expect([...r.total.groups.keys()]).toEqual(["paid", "social"]);
+    expect(r.neverPaid).toBe(1);
+  });
+});
+
 describe("acquisition: properties", () => {
   it("per-group figures add up to the total; periods pool to the window; row order does not matter", () => {
     fc.assert(
