@@ -6,7 +6,7 @@
  */
 import { type Accumulator, mergeStates } from "../core/accumulator.js";
 import { byPeriodState } from "../core/by-period.js";
-import { InvalidInputError, formatValue } from "../core/errors.js";
+import { InvalidInputError, formatValue, invalidOption } from "../core/errors.js";
 import { Decimal, toDecimal } from "../core/money.js";
 import {
   type CalendarOptions,
@@ -138,18 +138,61 @@ export function repeatPurchaseAccumulator(): Accumulator<
 }
 
 function summarize(st: RepeatPurchaseState): RepeatPurchaseSummary {
-  const buyers = st.perBuyer.size;
   let repeatBuyers = 0;
   for (const k of st.perBuyer.values()) if (k >= 2) repeatBuyers++;
-  const empty = st.orders === 0;
-  return {
+  return repeatPurchaseFromCounts({
     orders: st.orders,
+    buyers: st.perBuyer.size,
+    repeatBuyers,
+    revenue: st.revenue,
+  });
+}
+
+/**
+ * The repeat-purchase figures from counts made elsewhere (a database, another pipeline): the
+ * formulas {@link repeatPurchase} applies — rate = repeatBuyers / buyers, frequency = orders / buyers,
+ * AOV = revenue / orders (exact to 40 significant digits); `null` ratios with reason `"no_orders"`
+ * when there are no orders. `cxmetrics/sql`'s `repeatPurchaseSql` finalises with it.
+ *
+ * @throws {InvalidInputError} `invalid_option` for counts that are not non-negative integers with
+ *   repeatBuyers ≤ buyers ≤ orders, or buyers = 0 while orders > 0.
+ * @example
+ * const s = repeatPurchaseFromCounts({ orders: 3, buyers: 2, repeatBuyers: 1, revenue: new Decimal("85") });
+ * [s.repeatPurchaseRate, s.purchaseFrequency, s.averageOrderValue?.toString()] //=> [0.5, 1.5, "28.33333333333333333333333333333333333333"]
+ */
+export function repeatPurchaseFromCounts(counts: {
+  orders: number;
+  buyers: number;
+  repeatBuyers: number;
+  revenue: Decimal;
+}): RepeatPurchaseSummary {
+  const { orders, buyers, repeatBuyers, revenue } = counts;
+  const count = (x: unknown) => typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
+  if (
+    !count(orders) ||
+    !count(buyers) ||
+    !count(repeatBuyers) ||
+    repeatBuyers > buyers ||
+    buyers > orders ||
+    (orders > 0 && buyers === 0) ||
+    !(revenue instanceof Decimal)
+  ) {
+    invalidOption(
+      "repeatPurchaseFromCounts",
+      "counts",
+      "integers with 0 ≤ repeatBuyers ≤ buyers ≤ orders (buyers > 0 when orders > 0) and a Decimal revenue",
+      counts,
+    );
+  }
+  const empty = orders === 0;
+  return {
+    orders,
     buyers,
     repeatBuyers,
     repeatPurchaseRate: empty ? null : repeatBuyers / buyers,
-    purchaseFrequency: empty ? null : st.orders / buyers,
-    revenue: st.revenue,
-    averageOrderValue: empty ? null : new Decimal(new D40(st.revenue).div(st.orders)),
+    purchaseFrequency: empty ? null : orders / buyers,
+    revenue,
+    averageOrderValue: empty ? null : new Decimal(new D40(revenue).div(orders)),
     reason: empty ? "no_orders" : null,
   };
 }

@@ -100,6 +100,14 @@ export {
   rfmSummarySql,
 } from "./rfm-summary.js";
 export {
+  type OrderAmountReading,
+  type OrderColumns,
+  type RepeatPurchaseSqlOptions,
+  type RepeatPurchaseSqlQueries,
+  repeatPurchaseQueries,
+  repeatPurchaseSql,
+} from "./repeat-purchase.js";
+export {
   type IssueFcrGrouped,
   type IssueFcrOutput,
   type IssueFcrQueryOptions,
