@@ -96,7 +96,9 @@ export function cohortRetentionQueries(
     const limit = asOfLit === null ? String(end) : asOfLit;
     const sql =
       `WITH ${rows}, ` +
-      `e AS (SELECT u, t${needType ? ", ty" : ""} FROM e0 WHERE t < ${limit}), ` +
+      // OFFSET 0 keeps PostgreSQL from inlining the epoch expression into every comparison of the
+      // tree below (≈ 1.5× faster on text instants; no effect in DuckDB, which computes it once)
+      `e AS (SELECT u, t${needType ? ", ty" : ""} FROM e0 WHERE t < ${limit}${d === "postgres" ? " OFFSET 0" : ""}), ` +
       `eg AS (SELECT u, ${gridIndexSql("t", boundaries, epochLiteral, { below: -1, above: boundaries.length - 1 })} AS j${needType ? ", ty" : ""} FROM e), ` +
       // q = first cohort-event period (−1: before the grid, in no cohort shown)
       `co AS (SELECT u, min(j) AS q FROM eg${cohortWhere} GROUP BY u), ` +
