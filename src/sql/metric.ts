@@ -283,10 +283,12 @@ function buildAggregate(
       `${gridIndexSql(q("ts"), grid.starts, (ms) => instantLiteral(d, ms), { below: -1, above: -1 })} AS ${q(PERIOD_ALIAS)}`,
     ];
     for (const role of roles) outer.push(q(`in_${role}`));
+    // OFFSET 0 keeps PostgreSQL from inlining the cast into every comparison of the tree (2× faster
+    // on text instants); DuckDB computes the inner column once either way
     source =
       `SELECT ${outer.join(", ")} FROM (SELECT ${inner.join(", ")} FROM ${from} AS ${q("t")}` +
       (where.length > 0 ? ` WHERE ${where.join(" AND ")}` : "") +
-      `) AS ${q("s")}`;
+      `${d === "postgres" ? " OFFSET 0" : ""}) AS ${q("s")}`;
   } else {
     if (plan.period !== undefined) {
       const local = localTime(b, q(plan.atColumn!), plan.calendar.timeZone);
