@@ -64,6 +64,7 @@ export { type MrrMovementsSqlOptions, mrrMovementsQueries, mrrMovementsSql } fro
 export { type ScoreColumnOption, cesSql, csatSql, enpsSql, npsSql } from "./survey.js";
 export { runMetric } from "./run.js";
 export { coMomentsSql } from "./co-moments.js";
+export { brandAwarenessSql } from "./brand-awareness.js";
 export {
   type AcquisitionColumns,
   type AcquisitionSqlOptions,
