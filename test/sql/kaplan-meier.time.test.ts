@@ -1,19 +1,3 @@
-/**
- * kaplanMeierSql in DuckDB and PostgreSQL: the engine reduces (duration, event) rows to counts per
- * distinct duration and the finaliser builds the same KaplanMeierResult as the in-memory kaplanMeier
- * (toEqual on the plain data, every float bit for bit; `at(t)` compared at every curve time, between
- * them and outside). Data:
- * - ../shared/data/subscriptions/subscriptions.csv → subscriptionLifetimes (spells "all" and "rows",
- *   days as fractional floats) against ../shared/reference/retention.json `survival` (statsmodels
- *   0.13.5 SurvfuncRight, script shared/reference/retention_reference.py; tolerance 1e-10 absolute as
- *   in test/retention/subscription-lifetimes.test.ts), overall and by customer segment;
- * - R's `aml` (survival 3.5.3, `survfit(Surv(time, status) ~ 1)`; values copied from
- *   test/retention/kaplan-meier.test.ts, tolerance 1e-12) with a BOOLEAN event column;
- * - random tables (fast-check, seeded): ties, zero durations, all-censored groups, a NULL group,
- *   hostile group values and column names, event columns of five types, duration columns of four.
- * Bad rows give one InvalidInputError listing every kind with its count.
- */
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { groupBy, mapInput } from "../../src/core/accumulator.js";
@@ -30,18 +14,10 @@ import {
   kaplanMeierQueries,
   kaplanMeierSql,
 } from "../../src/sql/kaplan-meier.js";
-import {
-  type GroupKey,
-  type SqlEngine,
-  duckdbEngine,
-  postgresEngine,
-  quoteIdent,
-  readCsv,
-  runMetric,
-} from "../../src/sql/index.js";
+import { type GroupKey, type SqlEngine, quoteIdent, readCsv, runMetric } from "../../src/sql/index.js";
 import { describeShared, hasShared, parseCsv, readShared, readSharedJson } from "../helpers/shared.js";
-import { type TypedColumn as Col, duckTypedTable, pgTypedTable } from "./load.js";
-import { type PgCluster, describePg, startPg } from "./pg-cluster.js";
+import type { TypedColumn as Col } from "./load.js";
+import { typedTableSuites } from "./typed-suites.js";
 
 interface Ctx {
   engine: SqlEngine;
@@ -466,36 +442,4 @@ describe("kaplanMeierQueries: generated SQL", () => {
   });
 });
 
-let tableNo = 0;
-
-describe("DuckDB", () => {
-  suite("DuckDB", async () => {
-    const con: DuckDBConnection = await (await DuckDBInstance.create()).connect();
-    return {
-      engine: duckdbEngine(con),
-      async table(cols, rows) {
-        const name = `km${++tableNo}`;
-        await duckTypedTable(con, name, cols, rows);
-        return name;
-      },
-      async stop() {
-        con.closeSync();
-      },
-    };
-  });
-});
-
-describePg("PostgreSQL", () => {
-  suite("PostgreSQL", async () => {
-    const cluster: PgCluster = await startPg();
-    return {
-      engine: postgresEngine(cluster.pool),
-      async table(cols, rows) {
-        const name = `km${++tableNo}`;
-        await pgTypedTable(cluster.pool, name, cols, rows);
-        return name;
-      },
-      stop: () => cluster.stop(),
-    };
-  });
-});
+typedTableSuites(suite, "km");

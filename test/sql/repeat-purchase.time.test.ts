@@ -1,17 +1,3 @@
-/**
- * repeatPurchaseSql as a CTE pipeline in DuckDB and PostgreSQL: the same RepeatPurchaseResult as the
- * in-memory repeatPurchase(orders, options) (toEqual: counts, float64 rates, Decimal revenue and AOV
- * compared as decimal.js objects, empty periods, excluded.outsideWindow) on
- * ../shared/data/orders/orders.csv (UTC and America/New_York, month/week/year, with and without a
- * window; also checked against the `orders` section of ../shared/reference/retention.json, made by
- * retention_reference.py with exact rationals: counts and rates exact, revenue exact, AOV within the
- * reference's printed 12 decimals, i.e. ≤ 0.5e-12), on random order logs (fast-check, seeded:
- * instants on and next to local period starts around the spring DST changes of four zones, day/week/
- * month, week starts, windows inside, around and outside the data, `by` with hostile segment values,
- * text and typed columns with hostile names), and on amounts whose exactness depends on how the
- * engine reads them (DOUBLE 0.1 + 0.2, 1e-7, large values). Bad rows and options raise typed errors.
- */
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareKeys } from "../../src/core/accumulator.js";
@@ -24,15 +10,7 @@ import {
   repeatPurchase,
 } from "../../src/retention/repeat-purchase.js";
 import { parseOrders } from "../../src/schemas/order.js";
-import {
-  type GroupKey,
-  type SqlEngine,
-  duckdbEngine,
-  postgresEngine,
-  quoteIdent,
-  readCsv,
-  runMetric,
-} from "../../src/sql/index.js";
+import { type GroupKey, type SqlEngine, quoteIdent, readCsv, runMetric } from "../../src/sql/index.js";
 import {
   type RepeatPurchaseSqlOptions,
   repeatPurchaseQueries,
@@ -46,8 +24,8 @@ import {
   readSharedJson,
   sharedDir,
 } from "../helpers/shared.js";
-import { type TypedColumn as Col, duckTypedTable, pgTypedTable } from "./load.js";
-import { type PgCluster, describePg, startPg } from "./pg-cluster.js";
+import type { TypedColumn as Col } from "./load.js";
+import { typedTableSuites } from "./typed-suites.js";
 
 interface Ctx {
   engine: SqlEngine;
@@ -517,36 +495,4 @@ describe("repeatPurchaseQueries: generated SQL", () => {
   });
 });
 
-let tableNo = 0;
-
-describe("DuckDB", () => {
-  suite("DuckDB", async () => {
-    const con: DuckDBConnection = await (await DuckDBInstance.create()).connect();
-    return {
-      engine: duckdbEngine(con),
-      async table(cols, rows) {
-        const name = `rp${++tableNo}`;
-        await duckTypedTable(con, name, cols, rows);
-        return name;
-      },
-      async stop() {
-        con.closeSync();
-      },
-    };
-  });
-});
-
-describePg("PostgreSQL", () => {
-  suite("PostgreSQL", async () => {
-    const cluster: PgCluster = await startPg();
-    return {
-      engine: postgresEngine(cluster.pool),
-      async table(cols, rows) {
-        const name = `rp${++tableNo}`;
-        await pgTypedTable(cluster.pool, name, cols, rows);
-        return name;
-      },
-      stop: () => cluster.stop(),
-    };
-  });
-});
+typedTableSuites(suite, "rp");

@@ -1,32 +1,14 @@
-/**
- * rfmSummarySql as a CTE pipeline in DuckDB and PostgreSQL: the same rows as the in-memory rfmSummary
- * (toEqual, every float bit for bit: amounts are added in the in-memory order) on the CDNOW sample
- * (../shared/data/cdnow/CDNOW_sample.txt; reference values from ../shared/reference/clv.json, made by
- * clv_reference.py with lifetimes, and the shipped cdnow_customers_summary_with_transactions.csv, with
- * the tolerances of clv.json `tolerances.derived_summary_vs_csv`), on ../shared/data/orders/orders.csv
- * (instants with offsets, America/New_York), and on random transaction sets (fast-check, seeded: DST
- * changes in four zones, amounts with cents, holdout on and off, hostile column names). Bad rows give
- * the typed errors of the other SQL pipelines.
- */
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RfmRow, type RfmTransaction, rfmSummary } from "../../src/clv/rfm-summary.js";
 import { compareKeys } from "../../src/core/accumulator.js";
 import type { RfmSummarySqlOptions } from "../../src/sql/rfm-summary.js";
 import { rfmSummaryQueries, rfmSummarySql } from "../../src/sql/rfm-summary.js";
-import {
-  type SqlEngine,
-  duckdbEngine,
-  postgresEngine,
-  quoteIdent,
-  readCsv,
-  runMetric,
-} from "../../src/sql/index.js";
+import { type SqlEngine, quoteIdent, readCsv, runMetric } from "../../src/sql/index.js";
 import { cdnowSummary, cdnowTransactions, clvRef, roundHalfUp } from "../clv/cdnow.js";
 import { describeShared, hasShared, parseCsv, readShared, sharedDir } from "../helpers/shared.js";
-import { type TypedColumn as Col, duckTypedTable, pgTypedTable } from "./load.js";
-import { type PgCluster, describePg, startPg } from "./pg-cluster.js";
+import type { TypedColumn as Col } from "./load.js";
+import { typedTableSuites } from "./typed-suites.js";
 
 interface Ctx {
   engine: SqlEngine;
@@ -372,36 +354,4 @@ describe("rfmSummaryQueries: generated SQL", () => {
   });
 });
 
-let tableNo = 0;
-
-describe("DuckDB", () => {
-  suite("DuckDB", async () => {
-    const con: DuckDBConnection = await (await DuckDBInstance.create()).connect();
-    return {
-      engine: duckdbEngine(con),
-      async table(cols, rows) {
-        const name = `tx${++tableNo}`;
-        await duckTypedTable(con, name, cols, rows);
-        return name;
-      },
-      async stop() {
-        con.closeSync();
-      },
-    };
-  });
-});
-
-describePg("PostgreSQL", () => {
-  suite("PostgreSQL", async () => {
-    const cluster: PgCluster = await startPg();
-    return {
-      engine: postgresEngine(cluster.pool),
-      async table(cols, rows) {
-        const name = `tx${++tableNo}`;
-        await pgTypedTable(cluster.pool, name, cols, rows);
-        return name;
-      },
-      stop: () => cluster.stop(),
-    };
-  });
-});
+typedTableSuites(suite, "tx");
