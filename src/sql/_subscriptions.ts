@@ -146,3 +146,18 @@ export function groupKeyOf(v: unknown): GroupKey {
   if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
   return String(v);
 }
+
+/**
+ * Invalid-row counts every subscription pipeline's first query reports, as [alias, path, code, what]
+ * for {@link checkCounts} (the codes of `parseSubscriptions`, without a row index).
+ */
+export const SUBSCRIPTION_ROW_PROBLEMS: [string, string, string, string][] = [
+  ["no_customer", "customerId", "missing_value", "have no customer id"],
+  ["empty_customer", "customerId", "invalid_type", "have an empty customer id"],
+  ["no_start", "startedAt", "missing_value", "have no startedAt"],
+  ["bad_start", "startedAt", "invalid_time", "have a startedAt that is not an instant"],
+  ["bad_end", "endedAt", "invalid_time", "have an endedAt that is not an instant"],
+  ["bad_trial", "trialEnd", "invalid_time", "have a trialEnd that is not an instant"],
+  ["end_before_start", "endedAt", "out_of_range", "end before they start"],
+  ["trial_before_start", "trialEnd", "out_of_range", "have a trial end before their start"],
+];

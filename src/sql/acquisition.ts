@@ -34,6 +34,7 @@ import {
 import { epochLiteral, gridIndexSql } from "./_grid.js";
 import {
   SUBSCRIPTION_DEFAULTS,
+  SUBSCRIPTION_ROW_PROBLEMS,
   type SubscriptionColumns,
   checkCounts,
   checkPipelineDialect,
@@ -106,14 +107,7 @@ const DEFAULTS = {
 
 /** Invalid-row counts of the range query: [alias, path, code, what]. */
 const PROBLEMS: [string, string, string, string][] = [
-  ["no_customer", "customerId", "missing_value", "have no customer id"],
-  ["empty_customer", "customerId", "invalid_type", "have an empty customer id"],
-  ["no_start", "startedAt", "missing_value", "have no startedAt"],
-  ["bad_start", "startedAt", "invalid_time", "have a startedAt that is not an instant"],
-  ["bad_end", "endedAt", "invalid_time", "have an endedAt that is not an instant"],
-  ["bad_trial", "trialEnd", "invalid_time", "have a trialEnd that is not an instant"],
-  ["end_before_start", "endedAt", "out_of_range", "end before they start"],
-  ["trial_before_start", "trialEnd", "out_of_range", "have a trial end before their start"],
+  ...SUBSCRIPTION_ROW_PROBLEMS,
   ["no_amount", "amount", "missing_value", "have no amount"],
   ["bad_amount", "amount", "invalid_type", "have an amount that is not a number"],
   ["negative_amount", "amount", "out_of_range", "have a negative amount; expected a value >= 0"],

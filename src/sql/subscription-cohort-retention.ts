@@ -19,6 +19,7 @@ import {
 import {
   POS_INF,
   SUBSCRIPTION_DEFAULTS,
+  SUBSCRIPTION_ROW_PROBLEMS,
   type SubscriptionColumns,
   checkCounts,
   checkPipelineDialect,
@@ -72,18 +73,6 @@ export interface SubscriptionCohortRetentionSqlQueries {
 }
 
 const fn = "cohortRetention (sql, subscriptions)";
-
-/** Invalid-row counts of the range query: [alias, path, code, what] (the codes of customerRetentionSql). */
-const PROBLEMS: [string, string, string, string][] = [
-  ["no_customer", "customerId", "missing_value", "have no customer id"],
-  ["empty_customer", "customerId", "invalid_type", "have an empty customer id"],
-  ["no_start", "startedAt", "missing_value", "have no startedAt"],
-  ["bad_start", "startedAt", "invalid_time", "have a startedAt that is not an instant"],
-  ["bad_end", "endedAt", "invalid_time", "have an endedAt that is not an instant"],
-  ["bad_trial", "trialEnd", "invalid_time", "have a trialEnd that is not an instant"],
-  ["end_before_start", "endedAt", "out_of_range", "end before they start"],
-  ["trial_before_start", "trialEnd", "out_of_range", "have a trial end before their start"],
-];
 
 /**
  * Generate the pipeline's SQL for DuckDB or PostgreSQL. `asOf` is epoch ms (+∞ when not given: no
@@ -289,7 +278,7 @@ export function subscriptionCohortRetentionSql(): PipelineSqlMetric<
         Number.isNaN(asOfOpt) ? Number.POSITIVE_INFINITY : asOfOpt,
       );
       const [info] = await runProbed(engine, queries.range, queries.probes, fn);
-      checkCounts(fn, info ?? {}, PROBLEMS);
+      checkCounts(fn, info ?? {}, SUBSCRIPTION_ROW_PROBLEMS);
       const num = (v: unknown, none: number) => (v === null || v === undefined ? none : Number(v));
       const inf = Number.POSITIVE_INFINITY;
       const minKey = num(cohortBy === "signup" ? info?.lo_signup : info?.lo_paid, inf);
