@@ -114,12 +114,13 @@ export function cohortRetentionQueries(
   return { range: range(), cells };
 }
 
-function emptyResult(
+/** The cohort table with no cohort (both cohort pipelines). Internal. */
+export function emptyCohortResult(
   period: CohortRetentionResult["period"],
   mode: CohortMode,
   horizon: number,
   asOf: number,
-) {
+): CohortRetentionResult {
   return { period, mode, horizon, asOf: new Date(asOf), rows: [], nullReasons: [] };
 }
 
@@ -184,14 +185,14 @@ export function cohortRetentionSql(): PipelineSqlMetric<
       const num = (v: unknown) => (v === null || v === undefined ? Number.NaN : Number(v));
       const hi = num(info?.hi);
       const asOf = Number.isNaN(asOfOpt) ? (n === 0 ? Number.NEGATIVE_INFINITY : hi + 1) : asOfOpt;
-      if (n === 0 || !Number.isFinite(asOf)) return emptyResult(period, mode, horizon, asOf);
+      if (n === 0 || !Number.isFinite(asOf)) return emptyCohortResult(period, mode, horizon, asOf);
       let fromMs: number;
       if (!Number.isNaN(fromOpt)) {
-        if (!(fromOpt < asOf)) return emptyResult(period, mode, horizon, asOf);
+        if (!(fromOpt < asOf)) return emptyCohortResult(period, mode, horizon, asOf);
         fromMs = fromOpt;
       } else {
         const lo = num(info?.lo);
-        if (Number.isNaN(lo)) return emptyResult(period, mode, horizon, asOf);
+        if (Number.isNaN(lo)) return emptyCohortResult(period, mode, horizon, asOf);
         fromMs = lo;
       }
       const { starts, labels } = periodRange(fromMs, asOf - 1, period, cal);

@@ -30,6 +30,7 @@ import {
 import { type Dialect, ParamBinder, countIf, quoteIdent } from "./dialect.js";
 import type { SqlEngine } from "./engine.js";
 import { countValue } from "./metric.js";
+import { emptyCohortResult } from "./cohort-retention.js";
 import type { PipelineSqlMetric } from "./pipeline.js";
 import { runProbed } from "./_probes.js";
 import { type TableSource, tableSql } from "./table.js";
@@ -184,15 +185,6 @@ export function subscriptionCohortRetentionQueries(
   return { range: range(), probes, cells };
 }
 
-function emptyResult(
-  period: CohortRetentionResult["period"],
-  mode: CohortMode,
-  horizon: number,
-  asOf: number,
-): CohortRetentionResult {
-  return { period, mode, horizon, asOf: new Date(asOf), rows: [], nullReasons: [] };
-}
-
 /**
  * Cohort retention from subscription rows computed in the engine (DuckDB, PostgreSQL): customers
  * grouped by the period of their first paid start (`cohortBy: "firstPaid"`, default) or of their
@@ -287,7 +279,7 @@ export function subscriptionCohortRetentionSql(): PipelineSqlMetric<
       const asOf = Number.isNaN(asOfOpt) ? maxInstant + 1 : asOfOpt;
       const fromMs = Number.isNaN(fromOpt) ? minKey : Math.min(minKey, fromOpt);
       if (!Number.isFinite(fromMs) || !Number.isFinite(asOf) || fromMs >= asOf)
-        return emptyResult(period, mode, horizon, asOf);
+        return emptyCohortResult(period, mode, horizon, asOf);
       const { starts, labels } = periodRange(fromMs, asOf - 1, period, cal);
       const P = labels.length;
       const H = horizon + 1;
