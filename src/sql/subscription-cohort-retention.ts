@@ -11,7 +11,6 @@ import { CxMetricsError, formatValue, invalidOption } from "../core/errors.js";
 import { type CalendarOptions, checkPeriod, checkTimeZone, periodRange } from "../core/time.js";
 import { instantAt, upperBound } from "../retention/_subscription-timeline.js";
 import {
-  type CohortMode,
   type CohortRetentionOptions,
   type CohortRetentionResult,
   buildCohortTable,
