@@ -483,17 +483,55 @@ export function acquisition(
       add(k, s.group ?? null, { kind: "spend", amount });
     });
   }
-  const keys = [...groupKeys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  let neverPaid = 0;
+  for (const { customer: c } of derived.values()) if (c.firstPaidAt === null) neverPaid++;
+  return acquisitionFromStates(
+    { period, timeZone, grossMargin: gm },
+    { starts, labels, all, grouped, groupKeys },
+    { costsGiven, neverPaid },
+  );
+}
+
+/**
+ * The {@link acquisition} result from per-period states (all groups, and per group) on a period grid:
+ * the figures of each period and group, every group key listed everywhere (code-point order), and the
+ * pooled total. For states counted elsewhere — `acquisitionSql` (`cxmetrics/sql`) finalises with it.
+ * `costsGiven`: report spend (0 where none fell) and `cacFromSpend`; otherwise `no_costs_given`.
+ *
+ * @example
+ * const acc = acquisitionAccumulator(0.8);
+ * const jan = fold([{ kind: "new", acquisitionCost: new Decimal(300), initialMrr12: new Decimal(1200) }], {
+ *   ...acc, result: (s) => s });
+ * const r = acquisitionFromStates({ period: "month", timeZone: "UTC", grossMargin: 0.8 },
+ *   { starts: [Date.UTC(2025, 0, 1), Date.UTC(2025, 1, 1)], labels: ["2025-01"], all: [jan], grouped: [new Map()],
+ *     groupKeys: new Set() }, { costsGiven: false, neverPaid: 0 });
+ * r.periods[0]?.cac?.toString() //=> "300"
+ */
+export function acquisitionFromStates(
+  head: Pick<AcquisitionResult, "period" | "timeZone" | "grossMargin">,
+  grid: {
+    starts: readonly number[];
+    labels: readonly string[];
+    all: readonly AcquisitionState[];
+    grouped: readonly Map<string, AcquisitionState>[];
+    groupKeys: ReadonlySet<string>;
+  },
+  extra: { costsGiven: boolean; neverPaid: number },
+): AcquisitionResult {
+  const gm = head.grossMargin;
+  const acc = acquisitionAccumulator(gm);
+  const { starts, labels, all, grouped } = grid;
+  const keys = [...grid.groupKeys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const groupFigures = (g: Map<string, AcquisitionState>) => {
     const m = new Map<string, AcquisitionFigures>();
-    for (const key of keys) m.set(key, figures(g.get(key) ?? acc.init(), gm, costsGiven));
+    for (const key of keys) m.set(key, figures(g.get(key) ?? acc.init(), gm, extra.costsGiven));
     return m;
   };
   const periods: AcquisitionPeriod[] = labels.map((label, k) => ({
     label,
     start: new Date(starts[k]!),
     end: new Date(starts[k + 1]!),
-    ...figures(all[k]!, gm, costsGiven),
+    ...figures(all[k]!, gm, extra.costsGiven),
     groups: groupFigures(grouped[k]!),
   }));
   const totalAll = acc.init();
@@ -503,14 +541,10 @@ export function acquisition(
     for (const [key, st] of grouped[k]!)
       totalGroups.set(key, acc.merge(totalGroups.get(key) ?? acc.init(), st));
   }
-  let neverPaid = 0;
-  for (const { customer: c } of derived.values()) if (c.firstPaidAt === null) neverPaid++;
   return {
-    period,
-    timeZone,
-    grossMargin: gm,
+    ...head,
     periods,
-    total: { ...figures(totalAll, gm, costsGiven), groups: groupFigures(totalGroups) },
-    neverPaid,
+    total: { ...figures(totalAll, gm, extra.costsGiven), groups: groupFigures(totalGroups) },
+    neverPaid: extra.neverPaid,
   };
 }

@@ -8,12 +8,11 @@
  * @module
  */
 import {
-  type AcquisitionFigures,
   type AcquisitionOptions,
-  type AcquisitionPeriod,
   type AcquisitionResult,
   type AcquisitionState,
   acquisitionAccumulator,
+  acquisitionFromStates,
 } from "../acquisition/acquisition.js";
 import {
   CxMetricsError,
@@ -417,10 +416,11 @@ export function acquisitionSql(): PipelineSqlMetric<
         const g = grouped[k]!;
         g.set(s.group, acc.add(g.get(s.group) ?? acc.init(), { kind: "spend", amount: s.amount }, 0));
       }
-      return assemble(acc, { period, timeZone, grossMargin: gm }, starts, labels, all, grouped, groupKeys, {
-        costsGiven: options.costs !== undefined,
-        neverPaid,
-      });
+      return acquisitionFromStates(
+        { period, timeZone, grossMargin: gm },
+        { starts, labels, all, grouped, groupKeys },
+        { costsGiven: options.costs !== undefined, neverPaid },
+      );
     },
   };
 }
@@ -453,50 +453,4 @@ function readCosts(costs: AcquisitionSqlOptions["costs"], timeZone: string): Spe
     }
     return { at, amount, group: s.group ?? null };
   });
-}
-
-/**
- * The result object from the per-period states, as `acquisition` assembles it (replicated here: the
- * acquisition module exports the accumulator, not this assembly): every group seen anywhere in
- * code-unit order in every period, `total` = all periods merged, `spend` 0 rather than `null` when
- * `costs` was given.
- */
-function assemble(
-  acc: ReturnType<typeof acquisitionAccumulator>,
-  head: Pick<AcquisitionResult, "period" | "timeZone" | "grossMargin">,
-  starts: readonly number[],
-  labels: readonly string[],
-  all: AcquisitionState[],
-  grouped: Map<string, AcquisitionState>[],
-  groupKeys: Set<string>,
-  extra: { costsGiven: boolean; neverPaid: number },
-): AcquisitionResult {
-  const result = (st: AcquisitionState): AcquisitionFigures =>
-    acc.result(extra.costsGiven && st.spend === null ? { ...st, spend: new Decimal(0) } : st);
-  const keys = [...groupKeys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const groupFigures = (g: Map<string, AcquisitionState>) => {
-    const m = new Map<string, AcquisitionFigures>();
-    for (const key of keys) m.set(key, result(g.get(key) ?? acc.init()));
-    return m;
-  };
-  const periods: AcquisitionPeriod[] = labels.map((label, k) => ({
-    label,
-    start: new Date(starts[k]!),
-    end: new Date(starts[k + 1]!),
-    ...result(all[k]!),
-    groups: groupFigures(grouped[k]!),
-  }));
-  const totalAll = acc.init();
-  const totalGroups = new Map<string, AcquisitionState>();
-  for (let k = 0; k < labels.length; k++) {
-    acc.merge(totalAll, all[k]!);
-    for (const [key, st] of grouped[k]!)
-      totalGroups.set(key, acc.merge(totalGroups.get(key) ?? acc.init(), st));
-  }
-  return {
-    ...head,
-    periods,
-    total: { ...result(totalAll), groups: groupFigures(totalGroups) },
-    neverPaid: extra.neverPaid,
-  };
 }
