@@ -12,7 +12,7 @@
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Period, periodRange } from "../../src/core/time.js";
+import type { Period } from "../../src/core/time.js";
 import { type CohortRetentionOptions, cohortRetention } from "../../src/retention/cohort-retention.js";
 import { parseSubscriptions } from "../../src/schemas/subscription.js";
 import { postgresEngine } from "../../src/sql/engine.js";
@@ -30,6 +30,7 @@ import {
   readSharedJson,
   sharedDir,
 } from "../helpers/shared.js";
+import { DAY, ZONES, instantIn } from "./instants.js";
 import { loadPgTable } from "./load.js";
 import { type PgCluster, describePg, startPg } from "./pg-cluster.js";
 
@@ -96,42 +97,6 @@ interface RefCohort {
 }
 
 // ------------------------------------------------------------------------------ random histories
-
-const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"];
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-/** Period boundaries from Dec 2024 to Jan 2026 in every zone (months and Monday weeks): DST changes fall between them. */
-const BOUNDARIES = [
-  ...new Set(
-    ZONES.flatMap((timeZone) =>
-      (["month", "week"] as const).flatMap(
-        (p) => periodRange(Date.UTC(2024, 11, 1), Date.UTC(2026, 0, 31), p, { timeZone }).starts,
-      ),
-    ),
-  ),
-].sort((a, b) => a - b);
-/** DST changes of 2025: Berlin (Mar 30, Oct 26), New York (Mar 9, Nov 2), Lord Howe (Apr 6, Oct 5). */
-const DST = [
-  "2025-03-30T01:00:00Z",
-  "2025-10-26T01:00:00Z",
-  "2025-03-09T07:00:00Z",
-  "2025-11-02T06:00:00Z",
-  "2025-04-05T15:00:00Z",
-  "2025-10-04T15:30:00Z",
-].map((s) => Date.parse(s));
-
-const DELTAS = [0, 0, 1, -1, 30 * 60_000, -30 * 60_000, HOUR, -HOUR];
-/**
- * An instant in [lo, hi): on a period boundary or a DST change (± 0, 1 ms, 30 min, 1 h), or anywhere
- * on a 30-minute grid (every zone's period boundaries lie on it).
- */
-const instantIn = (lo: number, hi: number) => {
-  const special = [...BOUNDARIES, ...DST].filter((t) => t >= lo && t < hi);
-  return fc.oneof(
-    fc.tuple(fc.constantFrom(...special), fc.constantFrom(...DELTAS)).map(([t, d]) => t + d),
-    fc.integer({ min: 0, max: Math.floor((hi - lo) / (30 * 60_000)) - 1 }).map((h) => lo + h * 30 * 60_000),
-  );
-};
 
 const rowArb = (lo: number, hi: number) =>
   fc
