@@ -7,7 +7,7 @@
  * @module
  */
 import { CxMetricsError, formatValue, invalidOption } from "../core/errors.js";
-import { type CalendarOptions, checkPeriod, checkTimeZone, periodRange } from "../core/time.js";
+import { type CalendarOptions, type Period, checkPeriod, checkTimeZone, periodRange } from "../core/time.js";
 import { instantAt, upperBound } from "../retention/_subscription-timeline.js";
 import {
   type CohortMode,
@@ -114,6 +114,36 @@ export function cohortRetentionQueries(
   return { range: range(), cells };
 }
 
+/**
+ * The options both cohort pipelines check first, in the order of the in-memory function: period,
+ * time zone (with the week start), horizon and mode. Internal.
+ */
+export function cohortTableOptions(
+  fn: string,
+  options: {
+    period?: Period;
+    timeZone?: string;
+    weekStartsOn?: CalendarOptions["weekStartsOn"];
+    horizon?: number;
+    mode?: CohortMode;
+  },
+): {
+  period: Period;
+  cal: Required<Pick<CalendarOptions, "timeZone" | "weekStartsOn">>;
+  horizon: number;
+  mode: CohortMode;
+} {
+  const period = checkPeriod(fn, options.period ?? "month");
+  const timeZone = checkTimeZone(fn, options.timeZone ?? "UTC");
+  const cal = { timeZone, weekStartsOn: options.weekStartsOn ?? 1 };
+  const horizon = options.horizon ?? 12;
+  if (!Number.isInteger(horizon) || horizon < 0 || horizon > 10_000)
+    invalidOption(fn, "horizon", "an integer from 0 to 10000", horizon);
+  const mode = options.mode ?? "active";
+  if (mode !== "active" && mode !== "onOrAfter") invalidOption(fn, "mode", '"active" or "onOrAfter"', mode);
+  return { period, cal, horizon, mode };
+}
+
 /** The cohort table with no cohort (both cohort pipelines). Internal. */
 export function emptyCohortResult(
   period: CohortRetentionResult["period"],
@@ -159,18 +189,7 @@ export function cohortRetentionSql(): PipelineSqlMetric<
     kind: "pipeline",
     name: "cohortRetention",
     async run(engine: SqlEngine, options: CohortRetentionSqlOptions) {
-      const period = checkPeriod(fn, options.period ?? "month");
-      const timeZone = checkTimeZone(fn, options.timeZone ?? "UTC");
-      const cal: Required<Pick<CalendarOptions, "timeZone" | "weekStartsOn">> = {
-        timeZone,
-        weekStartsOn: options.weekStartsOn ?? 1,
-      };
-      const horizon = options.horizon ?? 12;
-      if (!Number.isInteger(horizon) || horizon < 0 || horizon > 10_000)
-        invalidOption(fn, "horizon", "an integer from 0 to 10000", horizon);
-      const mode = options.mode ?? "active";
-      if (mode !== "active" && mode !== "onOrAfter")
-        invalidOption(fn, "mode", '"active" or "onOrAfter"', mode);
+      const { period, cal, horizon, mode } = cohortTableOptions(fn, options);
       for (const o of ["cohortBy", "returnEvent"] as const) {
         const v = options[o];
         if (v !== undefined && (typeof v !== "string" || v === "")) invalidOption(fn, o, "an event type", v);

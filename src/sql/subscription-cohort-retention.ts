@@ -8,7 +8,7 @@
  * @module
  */
 import { CxMetricsError, formatValue, invalidOption } from "../core/errors.js";
-import { type CalendarOptions, checkPeriod, checkTimeZone, periodRange } from "../core/time.js";
+import { periodRange } from "../core/time.js";
 import { instantAt, upperBound } from "../retention/_subscription-timeline.js";
 import {
   type CohortRetentionOptions,
@@ -29,7 +29,7 @@ import {
 import { type Dialect, ParamBinder, countIf, quoteIdent } from "./dialect.js";
 import type { SqlEngine } from "./engine.js";
 import { countValue } from "./metric.js";
-import { emptyCohortResult } from "./cohort-retention.js";
+import { cohortTableOptions, emptyCohortResult } from "./cohort-retention.js";
 import type { PipelineSqlMetric } from "./pipeline.js";
 import { runProbed } from "./_probes.js";
 import { type TableSource, tableSql } from "./table.js";
@@ -236,18 +236,7 @@ export function subscriptionCohortRetentionSql(): PipelineSqlMetric<
     name: "cohortRetention",
     async run(engine: SqlEngine, options: SubscriptionCohortRetentionSqlOptions) {
       // options checked in the order of the in-memory function
-      const period = checkPeriod(fn, options.period ?? "month");
-      const timeZone = checkTimeZone(fn, options.timeZone ?? "UTC");
-      const cal: Required<Pick<CalendarOptions, "timeZone" | "weekStartsOn">> = {
-        timeZone,
-        weekStartsOn: options.weekStartsOn ?? 1,
-      };
-      const horizon = options.horizon ?? 12;
-      if (!Number.isInteger(horizon) || horizon < 0 || horizon > 10_000)
-        invalidOption(fn, "horizon", "an integer from 0 to 10000", horizon);
-      const mode = options.mode ?? "active";
-      if (mode !== "active" && mode !== "onOrAfter")
-        invalidOption(fn, "mode", '"active" or "onOrAfter"', mode);
+      const { period, cal, horizon, mode } = cohortTableOptions(fn, options);
       const cohortBy = options.cohortBy ?? "firstPaid";
       if (cohortBy !== "firstPaid" && cohortBy !== "signup")
         invalidOption(fn, "cohortBy", '"firstPaid" or "signup" for subscriptions', cohortBy);
